@@ -1,0 +1,970 @@
+//! Decoding: bytes in, events out, following the WHATWG "interpreting an
+//! event stream" algorithm.
+//!
+//! The decoder is a push state machine. Bytes are split into lines (CR LF, LF
+//! or CR), lines into fields, and fields are interpreted as the standard says.
+//! Lines that lie inside the chunk being decoded are read in place; only a
+//! line cut by the end of a chunk, or an event that outlives one
+//! [`Decoder::decode`] call, is copied into the decoder's own buffers.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::ops::Range;
+
+use crate::error::DecodeError;
+use crate::limits::Limits;
+use crate::scan;
+
+/// An event dispatched by the decoder.
+///
+/// Its strings borrow from the chunk passed to [`Decoder::decode`] when the
+/// event lay inside it, and from the decoder otherwise; either way nothing is
+/// allocated for it. Call [`Event::into_owned`] to keep it past the next call.
+///
+/// ```
+/// use ssewire::{Decoded, Decoder};
+///
+/// let mut decoder = Decoder::new();
+/// let (item, _) = decoder.decode(b"event: add\nid: 7\ndata: 1\ndata: 2\n\n");
+/// let Some(Decoded::Event(event)) = item else { panic!("an event") };
+/// assert_eq!(event.event_type, "add");
+/// assert_eq!(event.data, "1\n2");
+/// assert_eq!(event.last_event_id, "7");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Event<'a> {
+    /// The `event` field's value, or `"message"` when it was unset or empty.
+    pub event_type: &'a str,
+    /// The `data` field values joined by LF (no trailing LF). May be empty:
+    /// a bare `data` line dispatches an event with empty data.
+    pub data: &'a str,
+    /// The last event ID in force when the event was dispatched. It persists
+    /// from event to event until an `id` field changes it, and is empty when
+    /// no `id` was ever set (or an empty one reset it).
+    pub last_event_id: &'a str,
+}
+
+impl Event<'_> {
+    /// Copies the event into an [`OwnedEvent`], in one allocation.
+    ///
+    /// ```
+    /// # use ssewire::{Decoded, Decoder};
+    /// let mut decoder = Decoder::new();
+    /// let mut events = Vec::new();
+    /// decoder.feed(b"data: a\n\ndata: b\n\n", |item| {
+    ///     if let Decoded::Event(event) = item {
+    ///         events.push(event.into_owned());
+    ///     }
+    /// });
+    /// assert_eq!(events[1].data(), "b");
+    /// ```
+    pub fn into_owned(self) -> OwnedEvent {
+        let mut text = String::with_capacity(
+            self.event_type.len() + self.data.len() + self.last_event_id.len(),
+        );
+        text.push_str(self.event_type);
+        text.push_str(self.data);
+        text.push_str(self.last_event_id);
+        OwnedEvent {
+            text,
+            type_end: self.event_type.len(),
+            data_end: self.event_type.len() + self.data.len(),
+        }
+    }
+}
+
+/// An [`Event`] that owns its strings, for keeping past the next
+/// [`Decoder::decode`] call or sending to another thread.
+///
+/// The three strings share one allocation.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OwnedEvent {
+    text: String,
+    type_end: usize,
+    data_end: usize,
+}
+
+impl OwnedEvent {
+    /// The event type; see [`Event::event_type`].
+    pub fn event_type(&self) -> &str {
+        &self.text[..self.type_end]
+    }
+
+    /// The data; see [`Event::data`].
+    pub fn data(&self) -> &str {
+        &self.text[self.type_end..self.data_end]
+    }
+
+    /// The last event ID in force; see [`Event::last_event_id`].
+    pub fn last_event_id(&self) -> &str {
+        &self.text[self.data_end..]
+    }
+
+    /// Borrows the event back as an [`Event`].
+    ///
+    /// ```
+    /// # use ssewire::{Decoded, Decoder};
+    /// let mut decoder = Decoder::new();
+    /// let (item, _) = decoder.decode(b"data: x\n\n");
+    /// let Some(Decoded::Event(event)) = item else { panic!() };
+    /// let owned = event.into_owned();
+    /// assert_eq!(owned.as_event(), event);
+    /// ```
+    pub fn as_event(&self) -> Event<'_> {
+        Event {
+            event_type: self.event_type(),
+            data: self.data(),
+            last_event_id: self.last_event_id(),
+        }
+    }
+}
+
+impl fmt::Debug for OwnedEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedEvent")
+            .field("event_type", &self.event_type())
+            .field("data", &self.data())
+            .field("last_event_id", &self.last_event_id())
+            .finish()
+    }
+}
+
+impl From<Event<'_>> for OwnedEvent {
+    fn from(event: Event<'_>) -> OwnedEvent {
+        event.into_owned()
+    }
+}
+
+/// One thing the decoder found in the stream, in stream order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Decoded<'a> {
+    /// A blank line dispatched an event.
+    Event(Event<'a>),
+    /// A `retry` field set the reconnection time, in milliseconds. It takes
+    /// effect when the line is read, not at dispatch, and is reported each
+    /// time, even when the value does not change.
+    Retry(u64),
+    /// A comment line (`:` first), with the text after the colon and one
+    /// leading space removed. Reported only when
+    /// [`DecoderBuilder::comments`] is on; comments never affect events.
+    Comment(&'a str),
+    /// A limit was exceeded. The event being built is discarded and the
+    /// decoder skips to the next blank line; it needs nothing from you to
+    /// carry on.
+    Error(DecodeError),
+}
+
+/// How a stream ended, from [`Decoder::finish`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[must_use = "a truncated stream is usually worth logging"]
+pub enum Finish {
+    /// The stream ended at an event boundary: nothing was discarded.
+    Clean,
+    /// The stream ended inside an event or inside a line. As the standard
+    /// requires, that incomplete event was discarded, never dispatched.
+    Truncated,
+}
+
+/// Builds a [`Decoder`] with non-default settings.
+///
+/// ```
+/// use ssewire::{Decoded, Decoder, Limits};
+///
+/// let mut decoder = Decoder::builder()
+///     .comments(true)
+///     .limits(Limits::default().max_event_len(Some(64 * 1024)))
+///     .build();
+/// let (item, _) = decoder.decode(b": keep-alive\n");
+/// assert_eq!(item, Some(Decoded::Comment("keep-alive")));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[must_use]
+pub struct DecoderBuilder {
+    limits: Limits,
+    comments: bool,
+}
+
+impl DecoderBuilder {
+    /// Sets the limits; default [`Limits::default`].
+    pub fn limits(mut self, limits: Limits) -> DecoderBuilder {
+        self.limits = limits;
+        self
+    }
+
+    /// Reports comment lines as [`Decoded::Comment`] (for keep-alive
+    /// detection); default off, which skips them as the standard's
+    /// interpretation does.
+    pub fn comments(mut self, yes: bool) -> DecoderBuilder {
+        self.comments = yes;
+        self
+    }
+
+    /// Builds the decoder. It holds no heap memory until it needs to.
+    pub fn build(self) -> Decoder {
+        Decoder {
+            line: Vec::new(),
+            data: String::new(),
+            event_type: String::new(),
+            ids: String::new(),
+            id_len: 0,
+            retry: None,
+            line_cap: self.limits.line_cap(),
+            event_cap: self.limits.event_cap(),
+            bom: Bom::Pending(0),
+            skip: Skip::Off,
+            after_cr: false,
+            has_data: false,
+            has_pending_id: false,
+            comments: self.comments,
+            dispatched: false,
+            line_is_stale: false,
+        }
+    }
+}
+
+/// Incremental `text/event-stream` decoder.
+///
+/// Feed it the stream's bytes in chunks of any size, split anywhere; it
+/// yields exactly the events the whole stream holds. See the
+/// [crate documentation](crate) for the format and a complete example.
+///
+/// Memory: a new decoder holds no heap memory. It keeps the last event ID,
+/// and buffers only what spans a chunk boundary (a cut line, an event whose
+/// lines arrived in several chunks, or data of several lines), bounded by its
+/// [`Limits`]. Buffers keep their capacity for reuse;
+/// [`Decoder::shrink_to_fit`] gives it back.
+#[derive(Clone)]
+pub struct Decoder {
+    /// The start of a line that the previous chunk ended inside.
+    line: Vec<u8>,
+    /// The data buffer, once it could no longer be borrowed from the input.
+    data: String,
+    /// The event type buffer, likewise.
+    event_type: String,
+    /// The last event ID string, followed by the pending `id` value of the
+    /// current block when [`Decoder::has_pending_id`] is set.
+    ids: String,
+    /// Length of the last event ID string at the front of `ids`.
+    id_len: usize,
+    retry: Option<u64>,
+    line_cap: usize,
+    event_cap: usize,
+    bom: Bom,
+    skip: Skip,
+    /// The last byte decoded was a CR, so an LF that starts the next chunk
+    /// belongs to the same line ending.
+    after_cr: bool,
+    /// The current block has had a `data` line, held in `data`.
+    has_data: bool,
+    has_pending_id: bool,
+    comments: bool,
+    /// The previous call dispatched an event borrowing `data` and
+    /// `event_type`; they are cleared at the start of the next call.
+    dispatched: bool,
+    /// `line` holds a comment that was handed out, not a partial line.
+    line_is_stale: bool,
+}
+
+// A decoder per connection must stay small: five words for the three strings
+// and a vector would be 96 bytes alone. Keep it within three cache lines.
+const _: () = assert!(core::mem::size_of::<Decoder>() <= 160);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bom {
+    /// At the start of the stream, with this many bytes of a possible BOM
+    /// (EF BB BF) seen and held back.
+    Pending(u8),
+    /// Past the start: any further EF BB BF is ordinary text.
+    Done,
+}
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skip {
+    Off,
+    /// Discarding lines until a blank one, at a line start.
+    Block,
+    /// Discarding lines until a blank one, inside a non-empty line.
+    Line,
+}
+
+/// Field values found in the current input during one `decode` call, as
+/// ranges into it. They take precedence over the decoder's own buffers and
+/// are copied there before the call returns mid-event.
+#[derive(Default)]
+struct Borrowed {
+    data: Option<Range<usize>>,
+    event_type: Option<Range<usize>>,
+    id: Option<Range<usize>>,
+}
+
+/// What a `decode` call hands back, decided before the borrows are built.
+enum Emit {
+    Nothing,
+    Event(Borrowed),
+    Retry(u64),
+    CommentInInput(Range<usize>),
+    CommentInLine(usize),
+    Error(DecodeError),
+}
+
+/// What a line is, with the offset at which its value starts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Comment,
+    Data,
+    Event,
+    Id,
+    Retry,
+    Other,
+}
+
+fn classify(line: &[u8]) -> (LineKind, usize) {
+    let Some(&first) = line.first() else {
+        return (LineKind::Blank, 0);
+    };
+    if first == b':' {
+        return (LineKind::Comment, value_start(line, 0));
+    }
+    let Some(colon) = scan::find_colon(line) else {
+        return (field_kind(line), line.len());
+    };
+    (field_kind(&line[..colon]), value_start(line, colon))
+}
+
+/// Skips the colon and at most one U+0020 SPACE after it.
+fn value_start(line: &[u8], colon: usize) -> usize {
+    if line.get(colon + 1) == Some(&b' ') {
+        colon + 2
+    } else {
+        colon + 1
+    }
+}
+
+fn field_kind(name: &[u8]) -> LineKind {
+    match name {
+        b"data" => LineKind::Data,
+        b"event" => LineKind::Event,
+        b"id" => LineKind::Id,
+        b"retry" => LineKind::Retry,
+        _ => LineKind::Other,
+    }
+}
+
+/// The `retry` value: ASCII digits only. A value too large for `u64` is
+/// ignored, like any other value that is not a valid reconnection time.
+fn parse_retry(value: &[u8]) -> Option<u64> {
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    value.iter().try_fold(0u64, |n, &digit| {
+        n.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+    })
+}
+
+/// Appends `bytes` decoded as UTF-8, each invalid sequence replaced by
+/// U+FFFD. Field boundaries are ASCII bytes, which never occur inside a UTF-8
+/// sequence, so decoding field by field equals decoding the whole stream.
+pub(crate) fn push_lossy(out: &mut String, bytes: &[u8]) {
+    if let Ok(text) = core::str::from_utf8(bytes) {
+        out.push_str(text);
+        return;
+    }
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+/// `bytes` as text, borrowed when valid, else decoded lossily into `scratch`.
+fn text<'b>(bytes: &'b [u8], scratch: &'b mut String) -> &'b str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => {
+            scratch.clear();
+            push_lossy(scratch, bytes);
+            scratch
+        }
+    }
+}
+
+impl Default for Decoder {
+    fn default() -> Decoder {
+        Decoder::new()
+    }
+}
+
+impl Decoder {
+    /// A decoder with [`Limits::default`] that skips comments.
+    pub fn new() -> Decoder {
+        DecoderBuilder::default().build()
+    }
+
+    /// Starts building a decoder with other limits or with comments reported.
+    pub fn builder() -> DecoderBuilder {
+        DecoderBuilder::default()
+    }
+
+    /// The limits this decoder enforces.
+    pub fn limits(&self) -> Limits {
+        let cap = |n: usize| (n != usize::MAX).then_some(n);
+        Limits::default()
+            .max_line_len(cap(self.line_cap))
+            .max_event_len(cap(self.event_cap))
+    }
+
+    /// The last event ID string: the ID committed by the most recent blank
+    /// line. A reconnecting client sends it as the `Last-Event-ID` header.
+    ///
+    /// ```
+    /// let mut decoder = ssewire::Decoder::new();
+    /// decoder.feed(b"id: 41\n\nid: 42\n", |_| {});
+    /// // `id: 42` has no blank line after it yet.
+    /// assert_eq!(decoder.last_event_id(), "41");
+    /// ```
+    pub fn last_event_id(&self) -> &str {
+        self.ids.get(..self.id_len).unwrap_or_default()
+    }
+
+    /// The reconnection time in milliseconds set by the last valid `retry`
+    /// field, or `None` if there was none.
+    ///
+    /// ```
+    /// let mut decoder = ssewire::Decoder::new();
+    /// decoder.feed(b"retry: 2500\n", |_| {});
+    /// assert_eq!(decoder.retry(), Some(2500));
+    /// ```
+    pub fn retry(&self) -> Option<u64> {
+        self.retry
+    }
+
+    /// Decodes from `input` up to and including the next thing to report.
+    ///
+    /// Returns what was found and how many bytes of `input` were consumed.
+    /// Call again with the rest of `input` (`&input[consumed..]`) until it
+    /// returns `None`, which means all of `input` was consumed and the decoder
+    /// needs the next chunk. Bytes of an unfinished line or event are kept by
+    /// the decoder, so never pass consumed bytes again.
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut types = Vec::new();
+    /// for chunk in [&b"event: a\ndata: 1\n\nda"[..], b"ta: 2\n\n"] {
+    ///     let mut input = chunk;
+    ///     loop {
+    ///         let (item, consumed) = decoder.decode(input);
+    ///         input = &input[consumed..];
+    ///         match item {
+    ///             Some(Decoded::Event(event)) => types.push(event.event_type.to_owned()),
+    ///             Some(_) => {}
+    ///             None => break,
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(types, ["a", "message"]);
+    /// ```
+    #[must_use = "the decoder may have consumed only part of the input"]
+    pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> (Option<Decoded<'a>>, usize) {
+        self.release_previous();
+        let (emit, consumed) = self.step(input);
+        (self.assemble(emit, input), consumed)
+    }
+
+    /// Decodes all of `input`, calling `on_item` for each thing found.
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut data = Vec::new();
+    /// decoder.feed(b"data: hello\n\ndata: wor", |item| {
+    ///     if let Decoded::Event(event) = item {
+    ///         data.push(event.data.to_owned());
+    ///     }
+    /// });
+    /// decoder.feed(b"ld\n\n", |item| {
+    ///     if let Decoded::Event(event) = item {
+    ///         data.push(event.data.to_owned());
+    ///     }
+    /// });
+    /// assert_eq!(data, ["hello", "world"]);
+    /// ```
+    pub fn feed<F>(&mut self, mut input: &[u8], mut on_item: F)
+    where
+        F: FnMut(Decoded<'_>),
+    {
+        loop {
+            let (item, consumed) = self.decode(input);
+            input = &input[consumed..];
+            match item {
+                Some(item) => on_item(item),
+                None => return,
+            }
+        }
+    }
+
+    /// Ends the stream: discards an incomplete event, as the standard
+    /// requires, and says whether there was one.
+    ///
+    /// The decoder is then ready for a new stream (a reconnection): a BOM is
+    /// stripped again at its start. The last event ID and the reconnection
+    /// time are kept, since a reconnecting client needs both.
+    ///
+    /// ```
+    /// use ssewire::{Decoder, Finish};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// decoder.feed(b"id: 1\ndata: a\n\ndata: cut off", |_| {});
+    /// assert_eq!(decoder.finish(), Finish::Truncated);
+    /// assert_eq!(decoder.last_event_id(), "1");
+    /// ```
+    pub fn finish(&mut self) -> Finish {
+        self.release_previous();
+        let truncated = !self.line.is_empty()
+            || self.has_data
+            || self.has_pending_id
+            || !self.event_type.is_empty()
+            || self.skip == Skip::Line
+            || matches!(self.bom, Bom::Pending(1..));
+        self.discard_block();
+        self.skip = Skip::Off;
+        self.after_cr = false;
+        self.bom = Bom::Pending(0);
+        if truncated {
+            Finish::Truncated
+        } else {
+            Finish::Clean
+        }
+    }
+
+    /// Returns the decoder to its freshly built state, forgetting the last
+    /// event ID and reconnection time too, but keeping its settings and
+    /// buffer capacity (for reuse from a pool).
+    pub fn reset(&mut self) {
+        let _ = self.finish();
+        self.ids.clear();
+        self.id_len = 0;
+        self.retry = None;
+    }
+
+    /// Frees buffer capacity not needed for the current state.
+    pub fn shrink_to_fit(&mut self) {
+        self.release_previous();
+        self.line.shrink_to_fit();
+        self.data.shrink_to_fit();
+        self.event_type.shrink_to_fit();
+        self.ids.shrink_to_fit();
+    }
+
+    /// Clears what the previous call lent out.
+    fn release_previous(&mut self) {
+        if self.dispatched {
+            self.dispatched = false;
+            self.data.clear();
+            self.event_type.clear();
+            self.has_data = false;
+        }
+        if self.line_is_stale {
+            self.line_is_stale = false;
+            self.line.clear();
+        }
+    }
+
+    /// Forgets the event being built (not the last event ID string).
+    fn discard_block(&mut self) {
+        self.line.clear();
+        self.data.clear();
+        self.has_data = false;
+        self.event_type.clear();
+        self.ids.truncate(self.id_len);
+        self.has_pending_id = false;
+    }
+
+    /// Runs the state machine over `input` until there is something to report
+    /// or the input is used up. All mutation happens here, so that
+    /// [`Decoder::assemble`] can lend out borrows.
+    fn step(&mut self, input: &[u8]) -> (Emit, usize) {
+        let mut pos = 0;
+        if let Bom::Pending(seen) = self.bom {
+            let mut seen = usize::from(seen);
+            while seen < BOM.len() && pos < input.len() && input[pos] == BOM[seen] {
+                seen += 1;
+                pos += 1;
+            }
+            if seen == BOM.len() {
+                self.bom = Bom::Done;
+            } else if pos == input.len() {
+                // Still could be a BOM: hold the bytes back.
+                #[allow(clippy::cast_possible_truncation)] // seen < 3
+                let held = seen as u8;
+                self.bom = Bom::Pending(held);
+                return (Emit::Nothing, pos);
+            } else {
+                // Not a BOM: what was held back is the start of the first line.
+                self.line.extend_from_slice(&BOM[..seen]);
+                self.bom = Bom::Done;
+            }
+        }
+        if self.after_cr && pos < input.len() {
+            self.after_cr = false;
+            if input[pos] == b'\n' {
+                pos += 1;
+            }
+        }
+
+        let mut borrowed = Borrowed::default();
+        loop {
+            let rest = &input[pos..];
+            let Some(len) = scan::find_line_end(rest) else {
+                return (
+                    self.stash_partial_line(input, pos, &mut borrowed),
+                    input.len(),
+                );
+            };
+            let start = pos;
+            let end = pos + len;
+            pos = end + 1;
+            if input[end] == b'\r' {
+                match input.get(pos) {
+                    Some(b'\n') => pos += 1,
+                    Some(_) => {}
+                    // The LF of a CR LF may start the next chunk.
+                    None => self.after_cr = true,
+                }
+            }
+
+            if self.skip != Skip::Off {
+                self.skip = if self.skip == Skip::Block && start == end {
+                    Skip::Off
+                } else {
+                    Skip::Block
+                };
+                continue;
+            }
+
+            let emit = if self.line.is_empty() {
+                self.interpret_input_line(input, start..end, &mut borrowed)
+            } else {
+                self.interpret_cut_line(&input[start..end])
+            };
+            match emit {
+                Emit::Nothing => {}
+                Emit::Error(_) => {
+                    self.discard_block();
+                    self.skip = Skip::Block;
+                    return (emit, pos);
+                }
+                Emit::Retry(_) | Emit::CommentInInput(_) | Emit::CommentInLine(_) => {
+                    self.keep(input, &mut borrowed);
+                    return (emit, pos);
+                }
+                Emit::Event(_) => return (emit, pos),
+            }
+        }
+    }
+
+    /// The input ended inside a line: keep the fields found so far and the
+    /// start of the line for the next call.
+    fn stash_partial_line(&mut self, input: &[u8], pos: usize, borrowed: &mut Borrowed) -> Emit {
+        let rest = &input[pos..];
+        if rest.is_empty() {
+            self.keep(input, borrowed);
+            return Emit::Nothing;
+        }
+        if self.skip != Skip::Off {
+            self.skip = Skip::Line;
+            return Emit::Nothing;
+        }
+        if self.line.len() + rest.len() > self.line_cap {
+            self.discard_block();
+            self.skip = Skip::Line;
+            return Emit::Error(DecodeError::LineTooLong {
+                limit: self.line_cap,
+            });
+        }
+        self.keep(input, borrowed);
+        self.line.extend_from_slice(rest);
+        Emit::Nothing
+    }
+
+    /// Copies field values still borrowed from `input` into the decoder.
+    fn keep(&mut self, input: &[u8], borrowed: &mut Borrowed) {
+        if let Some(range) = borrowed.data.take() {
+            self.data.clear();
+            push_lossy(&mut self.data, &input[range]);
+            self.has_data = true;
+        }
+        if let Some(range) = borrowed.event_type.take() {
+            self.event_type.clear();
+            push_lossy(&mut self.event_type, &input[range]);
+        }
+        if let Some(range) = borrowed.id.take() {
+            self.ids.truncate(self.id_len);
+            push_lossy(&mut self.ids, &input[range]);
+            self.has_pending_id = true;
+        }
+    }
+
+    /// Interprets a complete line that lies inside `input`.
+    fn interpret_input_line(
+        &mut self,
+        input: &[u8],
+        line: Range<usize>,
+        borrowed: &mut Borrowed,
+    ) -> Emit {
+        let bytes = &input[line.clone()];
+        if bytes.len() > self.line_cap {
+            return Emit::Error(DecodeError::LineTooLong {
+                limit: self.line_cap,
+            });
+        }
+        let (kind, value_at) = classify(bytes);
+        let value = line.start + value_at..line.end;
+        match kind {
+            LineKind::Blank => {
+                if let Some(range) = borrowed.id.take() {
+                    self.ids.clear();
+                    push_lossy(&mut self.ids, &input[range]);
+                    self.id_len = self.ids.len();
+                    self.has_pending_id = false;
+                } else {
+                    self.commit_pending_id();
+                }
+                if borrowed.data.is_none() && !self.has_data {
+                    borrowed.event_type = None;
+                    self.event_type.clear();
+                    return Emit::Nothing;
+                }
+                self.dispatched = true;
+                Emit::Event(core::mem::take(borrowed))
+            }
+            LineKind::Data => {
+                if let Some(first) = borrowed.data.take() {
+                    if first.len() + 1 + value.len() > self.event_cap {
+                        return self.event_too_large();
+                    }
+                    push_lossy(&mut self.data, &input[first]);
+                    self.has_data = true;
+                    self.push_data_line(&input[value]);
+                } else if self.has_data {
+                    if self.data.len() + 1 + value.len() > self.event_cap {
+                        return self.event_too_large();
+                    }
+                    self.push_data_line(&input[value]);
+                } else {
+                    if value.len() > self.event_cap {
+                        return self.event_too_large();
+                    }
+                    borrowed.data = Some(value);
+                }
+                Emit::Nothing
+            }
+            LineKind::Event => {
+                borrowed.event_type = Some(value);
+                Emit::Nothing
+            }
+            LineKind::Id => {
+                if !input[value.clone()].contains(&0) {
+                    borrowed.id = Some(value);
+                }
+                Emit::Nothing
+            }
+            LineKind::Retry => self.set_retry(&input[value]),
+            LineKind::Comment if self.comments => Emit::CommentInInput(value),
+            LineKind::Comment | LineKind::Other => Emit::Nothing,
+        }
+    }
+
+    /// Interprets a line whose start was kept from an earlier chunk and whose
+    /// end is `tail`.
+    fn interpret_cut_line(&mut self, tail: &[u8]) -> Emit {
+        if self.line.len() + tail.len() > self.line_cap {
+            return Emit::Error(DecodeError::LineTooLong {
+                limit: self.line_cap,
+            });
+        }
+        self.line.extend_from_slice(tail);
+        let line = core::mem::take(&mut self.line);
+        let (kind, value_at) = classify(&line);
+        let value = &line[value_at..];
+        let emit = match kind {
+            // A kept line is never empty, but interpret it as the standard would.
+            LineKind::Blank | LineKind::Comment | LineKind::Other => Emit::Nothing,
+            LineKind::Data => {
+                let extra = usize::from(self.has_data);
+                if self.data.len() + extra + value.len() > self.event_cap {
+                    self.event_too_large()
+                } else {
+                    self.push_data_line(value);
+                    Emit::Nothing
+                }
+            }
+            LineKind::Event => {
+                self.event_type.clear();
+                push_lossy(&mut self.event_type, value);
+                Emit::Nothing
+            }
+            LineKind::Id => {
+                if !value.contains(&0) {
+                    self.ids.truncate(self.id_len);
+                    push_lossy(&mut self.ids, value);
+                    self.has_pending_id = true;
+                }
+                Emit::Nothing
+            }
+            LineKind::Retry => self.set_retry(value),
+        };
+        self.line = line;
+        if kind == LineKind::Comment && self.comments {
+            self.line_is_stale = true;
+            return Emit::CommentInLine(value_at);
+        }
+        self.line.clear();
+        emit
+    }
+
+    /// Appends one `data` value to the owned data buffer.
+    fn push_data_line(&mut self, value: &[u8]) {
+        if self.has_data {
+            self.data.push('\n');
+        }
+        push_lossy(&mut self.data, value);
+        self.has_data = true;
+    }
+
+    fn event_too_large(&self) -> Emit {
+        Emit::Error(DecodeError::EventTooLarge {
+            limit: self.event_cap,
+        })
+    }
+
+    fn set_retry(&mut self, value: &[u8]) -> Emit {
+        match parse_retry(value) {
+            Some(millis) => {
+                self.retry = Some(millis);
+                Emit::Retry(millis)
+            }
+            None => Emit::Nothing,
+        }
+    }
+
+    /// The blank line makes the pending `id` value the last event ID string.
+    fn commit_pending_id(&mut self) {
+        if self.has_pending_id {
+            self.ids.drain(..self.id_len);
+            self.id_len = self.ids.len();
+            self.has_pending_id = false;
+        }
+    }
+
+    /// Turns what [`Decoder::step`] decided into borrowed output.
+    fn assemble<'a>(&'a mut self, emit: Emit, input: &'a [u8]) -> Option<Decoded<'a>> {
+        match emit {
+            Emit::Nothing => None,
+            Emit::Retry(millis) => Some(Decoded::Retry(millis)),
+            Emit::Error(error) => Some(Decoded::Error(error)),
+            Emit::CommentInInput(range) => match core::str::from_utf8(&input[range.clone()]) {
+                Ok(comment) => Some(Decoded::Comment(comment)),
+                Err(_) => {
+                    // `line` is empty here (the comment was not cut), so it
+                    // can hold the lossy copy until the next call.
+                    let mut fixed = String::new();
+                    push_lossy(&mut fixed, &input[range]);
+                    self.line = fixed.into_bytes();
+                    self.line_is_stale = true;
+                    Some(Decoded::Comment(
+                        core::str::from_utf8(&self.line).unwrap_or_default(),
+                    ))
+                }
+            },
+            Emit::CommentInLine(at) => {
+                if core::str::from_utf8(&self.line[at..]).is_err() {
+                    let mut fixed = String::new();
+                    push_lossy(&mut fixed, &self.line[at..]);
+                    self.line = fixed.into_bytes();
+                } else {
+                    self.line.drain(..at);
+                }
+                Some(Decoded::Comment(
+                    core::str::from_utf8(&self.line).unwrap_or_default(),
+                ))
+            }
+            Emit::Event(borrowed) => {
+                let Decoder {
+                    data,
+                    event_type,
+                    ids,
+                    id_len,
+                    ..
+                } = self;
+                let data: &'a str = match borrowed.data {
+                    Some(range) => text(&input[range], data),
+                    None => data,
+                };
+                let event_type: &'a str = match borrowed.event_type {
+                    Some(range) => text(&input[range], event_type),
+                    None => event_type,
+                };
+                Some(Decoded::Event(Event {
+                    event_type: if event_type.is_empty() {
+                        "message"
+                    } else {
+                        event_type
+                    },
+                    data,
+                    last_event_id: ids.get(..*id_len).unwrap_or_default(),
+                }))
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoder")
+            .field("last_event_id", &self.last_event_id())
+            .field("retry", &self.retry)
+            .field("limits", &self.limits())
+            .field("comments", &self.comments)
+            .field("partial_line", &String::from_utf8_lossy(&self.line))
+            .field("data", &self.data)
+            .field("event_type", &self.event_type)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_values() {
+        assert_eq!(parse_retry(b"0"), Some(0));
+        assert_eq!(parse_retry(b"02000"), Some(2000));
+        assert_eq!(parse_retry(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_retry(b"18446744073709551616"), None);
+        assert_eq!(parse_retry(b""), None);
+        assert_eq!(parse_retry(b" 1"), None);
+        assert_eq!(parse_retry(b"1e3"), None);
+    }
+
+    #[test]
+    fn classifies_lines() {
+        assert!(classify(b"") == (LineKind::Blank, 0));
+        assert!(classify(b": x") == (LineKind::Comment, 2));
+        assert!(classify(b"data") == (LineKind::Data, 4));
+        assert!(classify(b"data:x") == (LineKind::Data, 5));
+        assert!(classify(b"data:  x") == (LineKind::Data, 6));
+        assert!(classify(b"data :x") == (LineKind::Other, 6));
+        assert!(classify(b"id:") == (LineKind::Id, 3));
+    }
+}

@@ -1,0 +1,375 @@
+//! Encoding: messages in, `text/event-stream` bytes out.
+//!
+//! The encoder writes what every receiver decodes back to the same fields:
+//! `data` split into one line per line break, a space after every colon so a
+//! value's own leading space survives, and a refusal, before anything is
+//! written, of `event` and `id` values that would break out of their line.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::error::EncodeError;
+use crate::scan;
+
+/// One block of an event stream to write: an event, a comment, a `retry`
+/// field, or any mix of them.
+///
+/// Written in this order: comment lines, `event`, `id`, `retry`, `data`
+/// lines, and a blank line that ends the block when it has data, an event
+/// type or an id. A message with data is dispatched by receivers; one with an
+/// `id` and no data only sets their last event ID; one with only a comment or
+/// `retry` affects no event (a comment alone is the usual keep-alive).
+///
+/// ```
+/// use ssewire::Message;
+///
+/// let mut out = Vec::new();
+/// Message::new("line one\nline two").event("update").id("42").write_to_vec(&mut out)?;
+/// Message::default().comment("keep-alive").write_to_vec(&mut out)?;
+/// assert_eq!(
+///     out,
+///     b"event: update\nid: 42\ndata: line one\ndata: line two\n\n: keep-alive\n"
+/// );
+/// # Ok::<(), ssewire::EncodeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[must_use]
+pub struct Message<'a> {
+    data: Option<&'a str>,
+    event_type: Option<&'a str>,
+    id: Option<&'a str>,
+    retry: Option<u64>,
+    comment: Option<&'a str>,
+}
+
+impl<'a> Message<'a> {
+    /// An event carrying `data`. Line breaks in it (LF, CR or CR LF) become
+    /// separate `data` lines, which receivers join with LF. Empty data is
+    /// still written as a `data` line, so the event is dispatched.
+    pub const fn new(data: &'a str) -> Message<'a> {
+        Message {
+            data: Some(data),
+            event_type: None,
+            id: None,
+            retry: None,
+            comment: None,
+        }
+    }
+
+    /// Sets or replaces the data; see [`Message::new`].
+    pub const fn data(mut self, data: &'a str) -> Message<'a> {
+        self.data = Some(data);
+        self
+    }
+
+    /// Sets the event type (`event` field). Receivers use `message` when it is
+    /// absent or empty. Must not contain CR or LF.
+    pub const fn event(mut self, event_type: &'a str) -> Message<'a> {
+        self.event_type = Some(event_type);
+        self
+    }
+
+    /// Sets the `id` field, which becomes the receiver's last event ID (an
+    /// empty id resets it). Must not contain CR, LF or NUL.
+    pub const fn id(mut self, id: &'a str) -> Message<'a> {
+        self.id = Some(id);
+        self
+    }
+
+    /// Sets the reconnection time, in milliseconds.
+    pub const fn retry(mut self, millis: u64) -> Message<'a> {
+        self.retry = Some(millis);
+        self
+    }
+
+    /// Adds a comment, written as `: text` lines (one per line of `text`).
+    /// Receivers ignore it; proxies see traffic, so it keeps idle connections
+    /// open.
+    pub const fn comment(mut self, text: &'a str) -> Message<'a> {
+        self.comment = Some(text);
+        self
+    }
+
+    /// Checks that the message can be written as it is.
+    ///
+    /// ```
+    /// use ssewire::{EncodeError, Message};
+    ///
+    /// assert_eq!(Message::new("x").id("1\r2").validate(), Err(EncodeError::LineBreakInId));
+    /// assert_eq!(Message::new("x").id("1\02").validate(), Err(EncodeError::NulInId));
+    /// assert_eq!(Message::new("multi\nline data is fine").validate(), Ok(()));
+    /// ```
+    pub fn validate(&self) -> Result<(), EncodeError> {
+        if let Some(event_type) = self.event_type {
+            if scan::find_line_end(event_type.as_bytes()).is_some() {
+                return Err(EncodeError::LineBreakInEventType);
+            }
+        }
+        if let Some(id) = self.id {
+            for &byte in id.as_bytes() {
+                match byte {
+                    b'\r' | b'\n' => return Err(EncodeError::LineBreakInId),
+                    0 => return Err(EncodeError::NulInId),
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The exact number of bytes the message encodes to.
+    ///
+    /// ```
+    /// let message = ssewire::Message::new("a\nb").event("t");
+    /// let mut out = Vec::new();
+    /// message.write_to_vec(&mut out)?;
+    /// assert_eq!(message.encoded_len()?, out.len());
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
+    pub fn encoded_len(&self) -> Result<usize, EncodeError> {
+        self.validate()?;
+        let mut counter = Counter(0);
+        self.emit(&mut counter);
+        Ok(counter.0)
+    }
+
+    /// Appends the encoded message to `out`. On error nothing is written.
+    pub fn write_to_vec(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.validate()?;
+        self.emit(out);
+        Ok(())
+    }
+
+    /// Writes the encoded message to a [`core::fmt::Write`] destination, such
+    /// as a `String`. On a validation error nothing is written.
+    ///
+    /// ```
+    /// let mut page = String::new();
+    /// ssewire::Message::new("hi").write_to_fmt(&mut page)?;
+    /// assert_eq!(page, "data: hi\n\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
+    pub fn write_to_fmt<W: fmt::Write + ?Sized>(&self, out: &mut W) -> Result<(), EncodeError> {
+        self.validate()?;
+        let mut sink = FmtSink { out, failed: false };
+        self.emit(&mut sink);
+        if sink.failed {
+            Err(EncodeError::Write)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Writes the encoded message to a [`std::io::Write`] destination, in as
+    /// few `write` calls as a small stack buffer allows. A validation error is
+    /// returned as [`std::io::ErrorKind::InvalidInput`] wrapping the
+    /// [`EncodeError`], and nothing is written.
+    ///
+    /// ```
+    /// use std::io::Write;
+    ///
+    /// let mut socket = Vec::new(); // stands in for a TcpStream
+    /// ssewire::Message::new("hi").id("1").write_to_io(&mut socket)?;
+    /// socket.flush()?;
+    /// assert_eq!(socket, b"id: 1\ndata: hi\n\n");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn write_to_io<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        self.validate()
+            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
+        let mut sink = IoSink {
+            out,
+            buf: [0; IO_BUF],
+            len: 0,
+            error: None,
+        };
+        self.emit(&mut sink);
+        sink.flush();
+        match sink.error {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes a validated message. Every output path goes through here, so
+    /// [`Message::encoded_len`] cannot drift from what is written.
+    fn emit<S: Sink + ?Sized>(&self, sink: &mut S) {
+        if let Some(comment) = self.comment {
+            for_each_line(comment, |line| {
+                sink.put(b": ");
+                sink.put(line);
+                sink.put(b"\n");
+            });
+        }
+        if let Some(event_type) = self.event_type {
+            sink.put(b"event: ");
+            sink.put(event_type.as_bytes());
+            sink.put(b"\n");
+        }
+        if let Some(id) = self.id {
+            sink.put(b"id: ");
+            sink.put(id.as_bytes());
+            sink.put(b"\n");
+        }
+        if let Some(millis) = self.retry {
+            let mut digits = [0u8; 20];
+            sink.put(b"retry: ");
+            sink.put(format_u64(millis, &mut digits));
+            sink.put(b"\n");
+        }
+        if let Some(data) = self.data {
+            for_each_line(data, |line| {
+                sink.put(b"data: ");
+                sink.put(line);
+                sink.put(b"\n");
+            });
+        }
+        if self.data.is_some() || self.event_type.is_some() || self.id.is_some() {
+            sink.put(b"\n");
+        }
+    }
+}
+
+/// Calls `each` with every line of `text`, split at CR LF, LF or CR. Text
+/// ending in a line break has an empty last line, so that `"a\n"` decodes
+/// back as `"a\n"`.
+fn for_each_line(text: &str, mut each: impl FnMut(&[u8])) {
+    let mut rest = text.as_bytes();
+    while let Some(end) = scan::find_line_end(rest) {
+        each(&rest[..end]);
+        let skip = if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        rest = &rest[end + skip..];
+    }
+    each(rest);
+}
+
+/// Writes `n` in decimal at the end of `digits`, returning those bytes.
+fn format_u64(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        #[allow(clippy::cast_possible_truncation)] // n % 10 < 10
+        let digit = (n % 10) as u8;
+        digits[at] = b'0' + digit;
+        n /= 10;
+        if n == 0 {
+            return &digits[at..];
+        }
+    }
+}
+
+/// Where encoded bytes go. Writes cannot fail midway for `Vec`; sinks that
+/// can fail remember the first error and ignore the rest.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+struct Counter(usize);
+
+impl Sink for Counter {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
+struct FmtSink<'w, W: ?Sized> {
+    out: &'w mut W,
+    failed: bool,
+}
+
+impl<W: fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
+    fn put(&mut self, bytes: &[u8]) {
+        // Every piece is a whole `&str` or one of its lines, which are cut at
+        // ASCII bytes, so this never fails.
+        let Ok(text) = core::str::from_utf8(bytes) else {
+            self.failed = true;
+            return;
+        };
+        if !self.failed && self.out.write_str(text).is_err() {
+            self.failed = true;
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+const IO_BUF: usize = 512;
+
+#[cfg(feature = "std")]
+struct IoSink<'w, W: ?Sized> {
+    out: &'w mut W,
+    buf: [u8; IO_BUF],
+    len: usize,
+    error: Option<std::io::Error>,
+}
+
+#[cfg(feature = "std")]
+impl<W: std::io::Write + ?Sized> IoSink<'_, W> {
+    fn flush(&mut self) {
+        if self.error.is_none() && self.len > 0 {
+            if let Err(error) = self.out.write_all(&self.buf[..self.len]) {
+                self.error = Some(error);
+            }
+        }
+        self.len = 0;
+    }
+}
+
+#[cfg(feature = "std")]
+impl<W: std::io::Write + ?Sized> Sink for IoSink<'_, W> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > IO_BUF {
+            self.flush();
+        }
+        if bytes.len() > IO_BUF {
+            if self.error.is_none() {
+                if let Err(error) = self.out.write_all(bytes) {
+                    self.error = Some(error);
+                }
+            }
+            return;
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn lines(text: &str) -> Vec<Vec<u8>> {
+        let mut out = vec![];
+        for_each_line(text, |line| out.push(line.to_vec()));
+        out
+    }
+
+    #[test]
+    fn splits_at_every_line_break() {
+        assert_eq!(lines(""), [b"".to_vec()]);
+        assert_eq!(lines("a"), [b"a".to_vec()]);
+        assert_eq!(lines("a\r\nb\rc\nd"), [&b"a"[..], b"b", b"c", b"d"]);
+        assert_eq!(lines("a\n"), [&b"a"[..], b""]);
+        assert_eq!(lines("\r\r\n"), [&b""[..], b"", b""]);
+    }
+
+    #[test]
+    fn formats_numbers() {
+        let mut digits = [0; 20];
+        assert_eq!(format_u64(0, &mut digits), b"0");
+        assert_eq!(format_u64(3000, &mut digits), b"3000");
+        assert_eq!(format_u64(u64::MAX, &mut digits), b"18446744073709551615");
+    }
+}

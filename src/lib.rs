@@ -1,0 +1,125 @@
+//! A spec-exact, incremental, zero-dependency codec for the Server-Sent Events
+//! wire format (`text/event-stream`).
+//!
+//! ssewire turns the bytes of an event stream into events and events into
+//! bytes. It does no I/O: hand it chunks from hyper, reqwest, tokio, `std::net`
+//! or an embedded stack, in any sizes, and take out events. It follows the
+//! WHATWG HTML standard's "interpreting an event stream" algorithm to the
+//! letter, never panics on any input, and keeps its memory within
+//! [`Limits`] whatever a peer sends.
+//!
+//! # The format in one screen
+//!
+//! ```text
+//! : a comment, often sent as a keep-alive
+//! retry: 3000
+//! event: update
+//! id: 42
+//! data: {"price": 1}
+//! data: second line
+//!
+//! data: next event
+//!
+//! ```
+//!
+//! - The stream is UTF-8 (invalid bytes become U+FFFD); one BOM at its very
+//!   start is dropped. Lines end with CR LF, LF or CR.
+//! - A line `name: value` is a field; one space after the colon is dropped.
+//!   A line without a colon is a field with an empty value. A line starting
+//!   with `:` is a comment.
+//! - `data` appends its value and a LF to the event's data; `event` sets its
+//!   type; `id` sets the last event ID, which persists across events; `retry`
+//!   sets the reconnection time, in milliseconds, at once. Other names are
+//!   ignored; names are case-sensitive.
+//! - A blank line dispatches the event: its type (`message` if unset), its
+//!   data without the final LF, and the last event ID. A block without `data`
+//!   dispatches nothing. An event not followed by a blank line when the
+//!   stream ends is discarded.
+//!
+//! # Decoding
+//!
+//! [`Decoder::decode`] takes a chunk and returns the next [`Decoded`] item
+//! and how many bytes it consumed; [`Decoder::feed`] wraps that loop in a
+//! closure. Events borrow from the chunk when they lie inside it, so the
+//! common case copies nothing.
+//!
+//! ```
+//! use ssewire::{Decoded, Decoder, Finish};
+//!
+//! let stream = b"retry: 3000\nevent: update\nid: 42\ndata: {\"price\": 1}\n\ndata: next\r\n\r\n";
+//! let mut decoder = Decoder::new();
+//! let mut seen = Vec::new();
+//! // Chunks can be split anywhere: mid-line, between CR and LF, mid-character.
+//! for chunk in stream.chunks(5) {
+//!     decoder.feed(chunk, |item| match item {
+//!         Decoded::Event(event) => {
+//!             seen.push(format!("{} {} {}", event.event_type, event.data, event.last_event_id))
+//!         }
+//!         Decoded::Retry(millis) => seen.push(format!("retry {millis}")),
+//!         Decoded::Error(error) => eprintln!("skipped an event: {error}"),
+//!         _ => {}
+//!     });
+//! }
+//! assert_eq!(decoder.finish(), Finish::Clean);
+//! assert_eq!(seen, ["retry 3000", "update {\"price\": 1} 42", "message next 42"]);
+//! assert_eq!(decoder.last_event_id(), "42");
+//! ```
+//!
+//! # Encoding
+//!
+//! [`Message`] writes an event, comment or `retry` field, splitting data at
+//! line breaks and refusing `event` and `id` values that would inject fields.
+//!
+//! ```
+//! use ssewire::Message;
+//!
+//! let mut body = Vec::new();
+//! Message::new("hello\nworld").event("greeting").id("1").write_to_vec(&mut body)?;
+//! assert_eq!(body, b"event: greeting\nid: 1\ndata: hello\ndata: world\n\n");
+//! assert!(Message::new("x").event("a\nb").write_to_vec(&mut body).is_err());
+//! # Ok::<(), ssewire::EncodeError>(())
+//! ```
+//!
+//! # Crate features
+//!
+//! - `std` (default): [`Message::write_to_io`] for [`std::io::Write`].
+//!   Without it the crate is `#![no_std]` and needs only `alloc`.
+//!
+//! # Conformance
+//!
+//! Exact to the standard, including: a BOM split across chunks, a CR at the
+//! end of one chunk and LF at the start of the next (one line ending), a
+//! code point split across chunks, `id` values containing NUL (ignored), and
+//! `retry` values that are not all ASCII digits (ignored). Documented
+//! choices where the standard is silent:
+//!
+//! - A `retry` value of digits too large for `u64` is ignored.
+//! - [`Limits`] bound line length and event size (the standard has none; use
+//!   [`Limits::unlimited`] for none). An event that exceeds one is discarded
+//!   whole, its `id` included, and reported as [`Decoded::Error`].
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod decode;
+mod encode;
+mod error;
+mod limits;
+mod scan;
+
+pub use decode::{Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedEvent};
+pub use encode::Message;
+pub use error::{DecodeError, EncodeError};
+pub use limits::Limits;
+
+/// The media type of an event stream, for the `Content-Type` header. The
+/// stream is always UTF-8, so no `charset` parameter is needed.
+pub const MEDIA_TYPE: &str = "text/event-stream";
+
+/// The README's examples, compiled and run as doc tests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
