@@ -96,7 +96,7 @@ impl<'a> Message<'a> {
     /// use ssewire::{EncodeError, Message};
     ///
     /// assert_eq!(Message::new("x").id("1\r2").validate(), Err(EncodeError::LineBreakInId));
-    /// assert_eq!(Message::new("x").id("1\02").validate(), Err(EncodeError::NulInId));
+    /// assert_eq!(Message::new("x").id("1\u{0}2").validate(), Err(EncodeError::NulInId));
     /// assert_eq!(Message::new("multi\nline data is fine").validate(), Ok(()));
     /// ```
     pub fn validate(&self) -> Result<(), EncodeError> {

@@ -98,6 +98,7 @@
 //!   [`Limits::unlimited`] for none). An event that exceeds one is discarded
 //!   whole, its `id` included, and reported as [`Decoded::Error`].
 #![no_std]
+#![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;

@@ -5,13 +5,17 @@
 //! limits, and is slow and obvious on purpose: it is the oracle the real
 //! decoder is compared against (tests and the `differential` fuzz target
 //! include this file with `#[path]`).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::pedantic, clippy::collapsible_match)]
 
 /// What the standard says a stream produces, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefItem {
     /// A dispatched event: type, data, last event ID.
-    Event { event_type: String, data: String, id: String },
+    Event {
+        event_type: String,
+        data: String,
+        id: String,
+    },
     /// A `retry` field set the reconnection time.
     Retry(u64),
 }
@@ -65,7 +69,11 @@ pub fn reference_decode(stream: &[u8]) -> RefOutput {
                 data.pop();
             }
             items.push(RefItem::Event {
-                event_type: if event_type.is_empty() { "message".to_owned() } else { event_type.clone() },
+                event_type: if event_type.is_empty() {
+                    "message".to_owned()
+                } else {
+                    event_type.clone()
+                },
                 data: data.clone(),
                 id: last_event_id.clone(),
             });
@@ -105,5 +113,8 @@ pub fn reference_decode(stream: &[u8]) -> RefOutput {
             _ => {}
         }
     }
-    RefOutput { items, last_event_id }
+    RefOutput {
+        items,
+        last_event_id,
+    }
 }

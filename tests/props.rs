@@ -1,0 +1,188 @@
+//! Property tests: the invariants the crate promises, on generated input.
+//!
+//! - any chunking of any input gives the same output as feeding it whole;
+//! - the decoder equals the reference transcription of the standard;
+//! - encode then decode gives back the message, line breaks normalised;
+//! - the encoder refuses every event type or id that would inject lines.
+
+mod common;
+#[path = "reference/mod.rs"]
+mod reference;
+
+use common::{Item, decode_split};
+use proptest::prelude::*;
+use reference::{RefItem, reference_decode};
+use ssewire::{Decoder, EncodeError, Limits, Message};
+
+/// Pieces that make interesting streams: field names, separators, line
+/// endings, BOMs, NUL, invalid and multi-byte UTF-8.
+fn piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => Just(b"data".to_vec()),
+        2 => Just(b"event".to_vec()),
+        2 => Just(b"id".to_vec()),
+        2 => Just(b"retry".to_vec()),
+        4 => Just(b":".to_vec()),
+        4 => Just(b" ".to_vec()),
+        6 => Just(b"\n".to_vec()),
+        3 => Just(b"\r".to_vec()),
+        3 => Just(b"\r\n".to_vec()),
+        1 => Just(b"\xEF\xBB\xBF".to_vec()),
+        1 => Just(b"\0".to_vec()),
+        1 => Just(b"\xFF".to_vec()),
+        1 => Just(b"\xE2\x82".to_vec()),
+        1 => Just("\u{20AC}\u{1F600}".as_bytes().to_vec()),
+        2 => Just(b"123".to_vec()),
+        3 => proptest::collection::vec(any::<u8>(), 0..6),
+        3 => "[a-z ]{0,6}".prop_map(String::into_bytes),
+    ]
+}
+
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(piece(), 0..60).prop_map(|pieces| pieces.concat())
+}
+
+fn splits() -> impl Strategy<Value = Vec<usize>> {
+    proptest::collection::vec(1usize..20, 1..8)
+}
+
+fn to_reference_items(items: Vec<Item>) -> Vec<RefItem> {
+    items
+        .into_iter()
+        .map(|item| match item {
+            Item::Event {
+                event_type,
+                data,
+                id,
+            } => RefItem::Event {
+                event_type,
+                data,
+                id,
+            },
+            Item::Retry(millis) => RefItem::Retry(millis),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect()
+}
+
+/// Text with line breaks of every kind and the characters that matter to
+/// the format.
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("\n".to_owned()),
+            Just("\r".to_owned()),
+            Just("\r\n".to_owned()),
+            Just(":".to_owned()),
+            Just(" ".to_owned()),
+            Just("data: ".to_owned()),
+            Just("\u{FEFF}".to_owned()),
+            any::<String>(),
+        ],
+        0..8,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+fn normalise_line_breaks(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn any_chunking_gives_the_same_output(input in stream(), sizes in splits(), comments in any::<bool>()) {
+        let build = || Decoder::builder().comments(comments).build();
+        let whole = decode_split(&mut build(), &input, &[usize::MAX]);
+        let split = decode_split(&mut build(), &input, &sizes);
+        prop_assert_eq!(split, whole);
+    }
+
+    #[test]
+    fn any_chunking_gives_the_same_output_with_tight_limits(
+        input in stream(),
+        sizes in splits(),
+        line in 0usize..12,
+        event in 0usize..12,
+    ) {
+        let limits = Limits::default().max_line_len(Some(line)).max_event_len(Some(event));
+        let build = || Decoder::builder().limits(limits).comments(true).build();
+        let whole = decode_split(&mut build(), &input, &[usize::MAX]);
+        let split = decode_split(&mut build(), &input, &sizes);
+        prop_assert_eq!(split, whole);
+    }
+
+    #[test]
+    fn decoder_equals_the_reference(input in stream(), sizes in splits()) {
+        let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
+        let (items, last_event_id, _) = decode_split(&mut decoder, &input, &sizes);
+        let expected = reference_decode(&input);
+        prop_assert_eq!(to_reference_items(items), expected.items);
+        prop_assert_eq!(last_event_id, expected.last_event_id);
+    }
+
+    #[test]
+    fn decoder_equals_the_reference_on_arbitrary_bytes(input in proptest::collection::vec(any::<u8>(), 0..200), sizes in splits()) {
+        let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
+        let (items, last_event_id, _) = decode_split(&mut decoder, &input, &sizes);
+        let expected = reference_decode(&input);
+        prop_assert_eq!(to_reference_items(items), expected.items);
+        prop_assert_eq!(last_event_id, expected.last_event_id);
+    }
+
+    #[test]
+    fn encode_then_decode_gives_the_message_back(
+        data in text(),
+        event in proptest::option::of("[^\r\n]{0,8}"),
+        id in proptest::option::of("[^\r\n\0]{0,8}"),
+        retry in proptest::option::of(any::<u64>()),
+        comment in proptest::option::of(text()),
+        sizes in splits(),
+    ) {
+        let mut message = Message::new(&data);
+        if let Some(event) = &event { message = message.event(event); }
+        if let Some(id) = &id { message = message.id(id); }
+        if let Some(retry) = retry { message = message.retry(retry); }
+        if let Some(comment) = &comment { message = message.comment(comment); }
+        let mut wire = Vec::new();
+        message.write_to_vec(&mut wire).expect("valid message");
+        prop_assert_eq!(message.encoded_len(), Ok(wire.len()));
+
+        // A previous id, to see that `None` keeps it.
+        let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
+        decoder.feed(b"id: previous\n\n", |_| {});
+        let (items, last_event_id, _) = decode_split(&mut decoder, &wire, &sizes);
+        let mut expected = Vec::new();
+        if let Some(retry) = retry { expected.push(Item::Retry(retry)); }
+        let event_type = match event.as_deref() { None | Some("") => "message", Some(t) => t };
+        let id = id.as_deref().unwrap_or("previous");
+        expected.push(Item::Event {
+            event_type: event_type.to_owned(),
+            data: normalise_line_breaks(&data),
+            id: id.to_owned(),
+        });
+        prop_assert_eq!(items, expected);
+        prop_assert_eq!(last_event_id, id);
+    }
+
+    #[test]
+    fn encoder_refuses_event_types_with_line_breaks(before in ".{0,5}", brk in prop_oneof![Just("\r"), Just("\n")], after in ".{0,5}") {
+        let event = format!("{before}{brk}{after}");
+        let mut out = Vec::new();
+        prop_assert_eq!(Message::new("x").event(&event).write_to_vec(&mut out), Err(EncodeError::LineBreakInEventType));
+        prop_assert_eq!(Message::new("x").event(&event).encoded_len(), Err(EncodeError::LineBreakInEventType));
+        prop_assert!(out.is_empty());
+    }
+
+    #[test]
+    fn encoder_refuses_ids_with_line_breaks_or_nul(before in "[^\0]{0,5}", bad in prop_oneof![Just("\r"), Just("\n"), Just("\0")], after in ".{0,5}") {
+        let id = format!("{before}{bad}{after}");
+        let mut out = Vec::new();
+        let result = Message::new("x").id(&id).write_to_vec(&mut out);
+        prop_assert!(out.is_empty());
+        let first_bad = id.bytes().find(|b| matches!(b, b'\r' | b'\n' | 0)).expect("has one");
+        let expected = if first_bad == 0 { EncodeError::NulInId } else { EncodeError::LineBreakInId };
+        prop_assert_eq!(result, Err(expected));
+    }
+}
