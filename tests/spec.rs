@@ -361,6 +361,11 @@ fn rule_15_event_and_id_that_would_inject_fields_are_refused() {
         Err(EncodeError::LineBreakInId)
     );
     assert!(sink.is_empty());
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn rule_15_io_writer_refuses_too() {
     let mut io_sink = Vec::new();
     let error = Message::new("x")
         .event("\r")
@@ -411,10 +416,22 @@ fn encoded_len_matches_every_writer() {
     message.write_to_vec(&mut vec).unwrap();
     let mut string = String::new();
     message.write_to_fmt(&mut string).unwrap();
-    let mut io = Vec::new();
-    message.write_to_io(&mut io).unwrap();
     assert_eq!(message.encoded_len(), Ok(vec.len()));
     assert_eq!(string.as_bytes(), vec);
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn io_writer_matches_vec_writer() {
+    let message = Message::new("a\r\nb\rc")
+        .event("t")
+        .id("9")
+        .retry(1)
+        .comment("c\nd");
+    let mut vec = Vec::new();
+    message.write_to_vec(&mut vec).unwrap();
+    let mut io = Vec::new();
+    message.write_to_io(&mut io).unwrap();
     assert_eq!(io, vec);
     // Long data goes through the io path's buffer in several writes.
     let long = "x".repeat(5000) + "\n" + &"y".repeat(700);
