@@ -292,22 +292,24 @@ enum Skip {
     Line,
 }
 
-/// Field values found in the current input during one `decode` call, as
-/// ranges into it. They take precedence over the decoder's own buffers and
-/// are copied there before the call returns mid-event.
+/// Field values found in the current input during one `decode` call, already
+/// validated as UTF-8 (invalid ones go to the decoder's buffers, lossily
+/// decoded). They take precedence over the decoder's own buffers and are
+/// copied there before the call returns mid-event.
 #[derive(Default)]
-struct Borrowed {
-    data: Option<Range<usize>>,
-    event_type: Option<Range<usize>>,
-    id: Option<Range<usize>>,
+struct Borrowed<'i> {
+    data: Option<&'i str>,
+    event_type: Option<&'i str>,
+    id: Option<&'i str>,
 }
 
 /// What a `decode` call hands back, decided before the borrows are built.
-enum Emit {
+enum Emit<'i> {
     Nothing,
-    Event(Borrowed),
+    Event(Borrowed<'i>),
     Retry(u64),
-    CommentInInput(Range<usize>),
+    CommentInInput(&'i str),
+    /// A comment held in `line`, from this offset.
     CommentInLine(usize),
     Error(DecodeError),
 }
@@ -379,18 +381,6 @@ pub(crate) fn push_lossy(out: &mut String, bytes: &[u8]) {
         out.push_str(chunk.valid());
         if !chunk.invalid().is_empty() {
             out.push(char::REPLACEMENT_CHARACTER);
-        }
-    }
-}
-
-/// `bytes` as text, borrowed when valid, else decoded lossily into `scratch`.
-fn text<'b>(bytes: &'b [u8], scratch: &'b mut String) -> &'b str {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(_) => {
-            scratch.clear();
-            push_lossy(scratch, bytes);
-            scratch
         }
     }
 }
@@ -476,7 +466,7 @@ impl Decoder {
     pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> (Option<Decoded<'a>>, usize) {
         self.release_previous();
         let (emit, consumed) = self.step(input);
-        (self.assemble(emit, input), consumed)
+        (self.assemble(emit), consumed)
     }
 
     /// Decodes all of `input`, calling `on_item` for each thing found.
@@ -592,7 +582,7 @@ impl Decoder {
     /// Runs the state machine over `input` until there is something to report
     /// or the input is used up. All mutation happens here, so that
     /// [`Decoder::assemble`] can lend out borrows.
-    fn step(&mut self, input: &[u8]) -> (Emit, usize) {
+    fn step<'i>(&mut self, input: &'i [u8]) -> (Emit<'i>, usize) {
         let mut pos = 0;
         if let Bom::Pending(seen) = self.bom {
             let mut seen = usize::from(seen);
@@ -664,7 +654,7 @@ impl Decoder {
                     return (emit, pos);
                 }
                 Emit::Retry(_) | Emit::CommentInInput(_) | Emit::CommentInLine(_) => {
-                    self.keep(input, &mut borrowed);
+                    self.keep(&mut borrowed);
                     return (emit, pos);
                 }
                 Emit::Event(_) => return (emit, pos),
@@ -674,10 +664,15 @@ impl Decoder {
 
     /// The input ended inside a line: keep the fields found so far and the
     /// start of the line for the next call.
-    fn stash_partial_line(&mut self, input: &[u8], pos: usize, borrowed: &mut Borrowed) -> Emit {
+    fn stash_partial_line<'i>(
+        &mut self,
+        input: &'i [u8],
+        pos: usize,
+        borrowed: &mut Borrowed<'i>,
+    ) -> Emit<'i> {
         let rest = &input[pos..];
         if rest.is_empty() {
-            self.keep(input, borrowed);
+            self.keep(borrowed);
             return Emit::Nothing;
         }
         if self.skip != Skip::Off {
@@ -691,49 +686,58 @@ impl Decoder {
                 limit: self.line_cap,
             });
         }
-        self.keep(input, borrowed);
+        self.keep(borrowed);
         self.line.extend_from_slice(rest);
         Emit::Nothing
     }
 
-    /// Copies field values still borrowed from `input` into the decoder.
-    fn keep(&mut self, input: &[u8], borrowed: &mut Borrowed) {
-        if let Some(range) = borrowed.data.take() {
+    /// Copies field values still borrowed from the input into the decoder.
+    fn keep(&mut self, borrowed: &mut Borrowed<'_>) {
+        if let Some(data) = borrowed.data.take() {
             self.data.clear();
-            push_lossy(&mut self.data, &input[range]);
+            self.data.push_str(data);
             self.has_data = true;
         }
-        if let Some(range) = borrowed.event_type.take() {
+        if let Some(event_type) = borrowed.event_type.take() {
             self.event_type.clear();
-            push_lossy(&mut self.event_type, &input[range]);
+            self.event_type.push_str(event_type);
         }
-        if let Some(range) = borrowed.id.take() {
-            self.ids.truncate(self.id_len);
-            push_lossy(&mut self.ids, &input[range]);
-            self.has_pending_id = true;
+        if let Some(id) = borrowed.id.take() {
+            self.set_pending_id(id.as_bytes());
         }
     }
 
+    fn set_pending_id(&mut self, value: &[u8]) {
+        self.ids.truncate(self.id_len);
+        push_lossy(&mut self.ids, value);
+        self.has_pending_id = true;
+    }
+
+    /// Length of the event's data so far, as decoded text.
+    fn data_len(&self, borrowed: &Borrowed<'_>) -> usize {
+        borrowed.data.map_or(self.data.len(), str::len)
+    }
+
     /// Interprets a complete line that lies inside `input`.
-    fn interpret_input_line(
+    fn interpret_input_line<'i>(
         &mut self,
-        input: &[u8],
+        input: &'i [u8],
         line: Range<usize>,
-        borrowed: &mut Borrowed,
-    ) -> Emit {
-        let bytes = &input[line.clone()];
+        borrowed: &mut Borrowed<'i>,
+    ) -> Emit<'i> {
+        let bytes = &input[line];
         if bytes.len() > self.line_cap {
             return Emit::Error(DecodeError::LineTooLong {
                 limit: self.line_cap,
             });
         }
         let (kind, value_at) = classify(bytes);
-        let value = line.start + value_at..line.end;
+        let value = &bytes[value_at..];
         match kind {
             LineKind::Blank => {
-                if let Some(range) = borrowed.id.take() {
+                if let Some(id) = borrowed.id.take() {
                     self.ids.clear();
-                    push_lossy(&mut self.ids, &input[range]);
+                    self.ids.push_str(id);
                     self.id_len = self.ids.len();
                     self.has_pending_id = false;
                 } else {
@@ -749,44 +753,63 @@ impl Decoder {
             }
             LineKind::Data => {
                 if let Some(first) = borrowed.data.take() {
-                    if first.len() + 1 + value.len() > self.event_cap {
-                        return self.event_too_large();
-                    }
-                    push_lossy(&mut self.data, &input[first]);
+                    self.data.push_str(first);
                     self.has_data = true;
-                    self.push_data_line(&input[value]);
+                    self.push_data_line(value);
                 } else if self.has_data {
-                    if self.data.len() + 1 + value.len() > self.event_cap {
-                        return self.event_too_large();
-                    }
-                    self.push_data_line(&input[value]);
+                    self.push_data_line(value);
+                } else if let Ok(text) = core::str::from_utf8(value) {
+                    borrowed.data = Some(text);
                 } else {
-                    if value.len() > self.event_cap {
-                        return self.event_too_large();
-                    }
-                    borrowed.data = Some(value);
+                    self.push_data_line(value);
+                }
+                // Checked after appending, on the decoded length, so that every
+                // chunking agrees; the overshoot is at most one line.
+                if self.data_len(borrowed) > self.event_cap {
+                    return self.event_too_large();
                 }
                 Emit::Nothing
             }
             LineKind::Event => {
-                borrowed.event_type = Some(value);
-                Emit::Nothing
-            }
-            LineKind::Id => {
-                if !input[value.clone()].contains(&0) {
-                    borrowed.id = Some(value);
+                if let Ok(text) = core::str::from_utf8(value) {
+                    borrowed.event_type = Some(text);
+                } else {
+                    borrowed.event_type = None;
+                    self.event_type.clear();
+                    push_lossy(&mut self.event_type, value);
                 }
                 Emit::Nothing
             }
-            LineKind::Retry => self.set_retry(&input[value]),
-            LineKind::Comment if self.comments => Emit::CommentInInput(value),
+            LineKind::Id => {
+                if !value.contains(&0) {
+                    if let Ok(text) = core::str::from_utf8(value) {
+                        borrowed.id = Some(text);
+                    } else {
+                        borrowed.id = None;
+                        self.set_pending_id(value);
+                    }
+                }
+                Emit::Nothing
+            }
+            LineKind::Retry => self.set_retry(value),
+            LineKind::Comment if self.comments => match core::str::from_utf8(value) {
+                Ok(text) => Emit::CommentInInput(text),
+                Err(_) => {
+                    // `line` is empty: the line was not cut.
+                    let mut fixed = String::new();
+                    push_lossy(&mut fixed, value);
+                    self.line = fixed.into_bytes();
+                    self.line_is_stale = true;
+                    Emit::CommentInLine(0)
+                }
+            },
             LineKind::Comment | LineKind::Other => Emit::Nothing,
         }
     }
 
     /// Interprets a line whose start was kept from an earlier chunk and whose
     /// end is `tail`.
-    fn interpret_cut_line(&mut self, tail: &[u8]) -> Emit {
+    fn interpret_cut_line(&mut self, tail: &[u8]) -> Emit<'static> {
         if self.line.len() + tail.len() > self.line_cap {
             return Emit::Error(DecodeError::LineTooLong {
                 limit: self.line_cap,
@@ -800,11 +823,10 @@ impl Decoder {
             // A kept line is never empty, but interpret it as the standard would.
             LineKind::Blank | LineKind::Comment | LineKind::Other => Emit::Nothing,
             LineKind::Data => {
-                let extra = usize::from(self.has_data);
-                if self.data.len() + extra + value.len() > self.event_cap {
+                self.push_data_line(value);
+                if self.data.len() > self.event_cap {
                     self.event_too_large()
                 } else {
-                    self.push_data_line(value);
                     Emit::Nothing
                 }
             }
@@ -815,9 +837,7 @@ impl Decoder {
             }
             LineKind::Id => {
                 if !value.contains(&0) {
-                    self.ids.truncate(self.id_len);
-                    push_lossy(&mut self.ids, value);
-                    self.has_pending_id = true;
+                    self.set_pending_id(value);
                 }
                 Emit::Nothing
             }
@@ -841,13 +861,13 @@ impl Decoder {
         self.has_data = true;
     }
 
-    fn event_too_large(&self) -> Emit {
+    fn event_too_large(&self) -> Emit<'static> {
         Emit::Error(DecodeError::EventTooLarge {
             limit: self.event_cap,
         })
     }
 
-    fn set_retry(&mut self, value: &[u8]) -> Emit {
+    fn set_retry(&mut self, value: &[u8]) -> Emit<'static> {
         match parse_retry(value) {
             Some(millis) => {
                 self.retry = Some(millis);
@@ -867,25 +887,12 @@ impl Decoder {
     }
 
     /// Turns what [`Decoder::step`] decided into borrowed output.
-    fn assemble<'a>(&'a mut self, emit: Emit, input: &'a [u8]) -> Option<Decoded<'a>> {
+    fn assemble<'a>(&'a mut self, emit: Emit<'a>) -> Option<Decoded<'a>> {
         match emit {
             Emit::Nothing => None,
             Emit::Retry(millis) => Some(Decoded::Retry(millis)),
             Emit::Error(error) => Some(Decoded::Error(error)),
-            Emit::CommentInInput(range) => match core::str::from_utf8(&input[range.clone()]) {
-                Ok(comment) => Some(Decoded::Comment(comment)),
-                Err(_) => {
-                    // `line` is empty here (the comment was not cut), so it
-                    // can hold the lossy copy until the next call.
-                    let mut fixed = String::new();
-                    push_lossy(&mut fixed, &input[range]);
-                    self.line = fixed.into_bytes();
-                    self.line_is_stale = true;
-                    Some(Decoded::Comment(
-                        core::str::from_utf8(&self.line).unwrap_or_default(),
-                    ))
-                }
-            },
+            Emit::CommentInInput(comment) => Some(Decoded::Comment(comment)),
             Emit::CommentInLine(at) => {
                 if core::str::from_utf8(&self.line[at..]).is_err() {
                     let mut fixed = String::new();
@@ -899,29 +906,15 @@ impl Decoder {
                 ))
             }
             Emit::Event(borrowed) => {
-                let Decoder {
-                    data,
-                    event_type,
-                    ids,
-                    id_len,
-                    ..
-                } = self;
-                let data: &'a str = match borrowed.data {
-                    Some(range) => text(&input[range], data),
-                    None => data,
-                };
-                let event_type: &'a str = match borrowed.event_type {
-                    Some(range) => text(&input[range], event_type),
-                    None => event_type,
-                };
+                let event_type = borrowed.event_type.unwrap_or(&self.event_type);
                 Some(Decoded::Event(Event {
                     event_type: if event_type.is_empty() {
                         "message"
                     } else {
                         event_type
                     },
-                    data,
-                    last_event_id: ids.get(..*id_len).unwrap_or_default(),
+                    data: borrowed.data.unwrap_or(&self.data),
+                    last_event_id: self.ids.get(..self.id_len).unwrap_or_default(),
                 }))
             }
         }

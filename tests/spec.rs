@@ -490,3 +490,20 @@ fn decoder_state_is_small_and_starts_without_heap() {
     // compile-time bound in src/decode.rs.
     assert!(size <= 160, "Decoder grew to {size} bytes");
 }
+
+#[test]
+fn event_limit_counts_decoded_text_at_every_split() {
+    // Each invalid byte decodes to U+FFFD, three bytes: the limit applies to
+    // the decoded data, whether the event was borrowed or buffered.
+    let limits = Limits::default().max_event_len(Some(8));
+    let input = b"data: \xFF\xFF\xFF\ndata: x\n\ndata: \xFF\xFF\n\n";
+    let expected = vec![
+        Item::Error(DecodeError::EventTooLarge { limit: 8 }),
+        ev("message", "\u{FFFD}\u{FFFD}", ""),
+    ];
+    for size in 1..=input.len() {
+        let mut decoder = Decoder::builder().limits(limits).build();
+        let (items, _, _) = decode_split(&mut decoder, input, &[size]);
+        assert_eq!(items, expected, "split {size}");
+    }
+}
