@@ -120,6 +120,24 @@ pub use limits::Limits;
 /// stream is always UTF-8, so no `charset` parameter is needed.
 pub const MEDIA_TYPE: &str = "text/event-stream";
 
+/// Whether a `Content-Type` header value names an event stream: the media
+/// type is compared without regard to ASCII case, and parameters such as
+/// `; charset=utf-8` are ignored. A client should not decode a response that
+/// fails this check (an error page, say), nor reconnect to it.
+///
+/// ```
+/// assert!(ssewire::is_event_stream("text/event-stream"));
+/// assert!(ssewire::is_event_stream("Text/Event-Stream; charset=utf-8"));
+/// assert!(!ssewire::is_event_stream("text/html"));
+/// assert!(!ssewire::is_event_stream("text/event-streams"));
+/// ```
+pub fn is_event_stream(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default();
+    essence
+        .trim_matches(|c: char| c == ' ' || c == '\t')
+        .eq_ignore_ascii_case(MEDIA_TYPE)
+}
+
 /// The README's examples, compiled and run as doc tests so they cannot drift.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
