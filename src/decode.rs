@@ -163,8 +163,10 @@ pub enum Decoded<'a> {
 pub enum Finish {
     /// The stream ended at an event boundary: nothing was discarded.
     Clean,
-    /// The stream ended inside an event or inside a line. As the standard
-    /// requires, that incomplete event was discarded, never dispatched.
+    /// The stream did not end at an event boundary: it ended inside a line,
+    /// inside an event (after a field line with no blank line since), or
+    /// inside a block being skipped after a [`Decoded::Error`]. As the
+    /// standard requires, an incomplete event is discarded, never dispatched.
     Truncated,
 }
 
@@ -206,7 +208,7 @@ impl DecoderBuilder {
     pub fn build(self) -> Decoder {
         Decoder {
             line: Vec::new(),
-            data: String::new(),
+            data: Vec::new(),
             event_type: String::new(),
             ids: String::new(),
             id_len: 0,
@@ -240,8 +242,11 @@ impl DecoderBuilder {
 pub struct Decoder {
     /// The start of a line that the previous chunk ended inside.
     line: Vec<u8>,
-    /// The data buffer, once it could no longer be borrowed from the input.
-    data: String,
+    /// The data buffer, once it could no longer be borrowed from the input:
+    /// the values joined by LF as they came, validated as UTF-8 once, at
+    /// dispatch, while the limit cannot be reached (see
+    /// [`Decoder::push_data_line`]); decoded value by value past that.
+    data: Vec<u8>,
     /// The event type buffer, likewise.
     event_type: String,
     /// The last event ID string, followed by the pending `id` value of the
@@ -292,15 +297,28 @@ enum Skip {
     Line,
 }
 
-/// Field values found in the current input during one `decode` call, already
-/// validated as UTF-8 (invalid ones go to the decoder's buffers, lossily
-/// decoded). They take precedence over the decoder's own buffers and are
-/// copied there before the call returns mid-event.
+/// Field values found in the current input during one `decode` call, as
+/// ranges into it, not yet validated: the blank line that dispatches the
+/// event validates them as UTF-8 in one pass ([`Decoder::settle`]), since a
+/// call per field costs more than the bytes it checks. They take precedence
+/// over the decoder's own buffers and are copied there (lossily decoded)
+/// before the call returns mid-event.
 #[derive(Default)]
+struct Raw {
+    data: Option<Range<usize>>,
+    event_type: Option<Range<usize>>,
+    id: Option<Range<usize>>,
+    /// Where the first of them starts and the last one ends: lines are read
+    /// in order, so the input between holds every one.
+    from: Option<usize>,
+    to: usize,
+}
+
+/// The dispatched event's values that lie in the input, validated as UTF-8
+/// (invalid ones were decoded lossily into the decoder's buffers instead).
 struct Borrowed<'i> {
     data: Option<&'i str>,
     event_type: Option<&'i str>,
-    id: Option<&'i str>,
 }
 
 /// What a `decode` call hands back, decided before the borrows are built.
@@ -332,6 +350,18 @@ fn classify(line: &[u8]) -> (LineKind, usize) {
     };
     if first == b':' {
         return (LineKind::Comment, value_start(line, 0));
+    }
+    // Fast path for the four field names followed by their colon, which is
+    // nearly every line of a real stream: compare the prefix, skip the search.
+    let known = match first {
+        b'd' if line.starts_with(b"data:") => Some((LineKind::Data, 4)),
+        b'e' if line.starts_with(b"event:") => Some((LineKind::Event, 5)),
+        b'i' if line.starts_with(b"id:") => Some((LineKind::Id, 2)),
+        b'r' if line.starts_with(b"retry:") => Some((LineKind::Retry, 5)),
+        _ => None,
+    };
+    if let Some((kind, colon)) = known {
+        return (kind, value_start(line, colon));
     }
     let Some(colon) = scan::find_colon(line) else {
         return (field_kind(line), line.len());
@@ -381,6 +411,46 @@ pub(crate) fn push_lossy(out: &mut String, bytes: &[u8]) {
         out.push_str(chunk.valid());
         if !chunk.invalid().is_empty() {
             out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+/// The length of `bytes` decoded as UTF-8 with U+FFFD (three bytes) for each
+/// invalid sequence, without decoding them.
+fn decoded_len(bytes: &[u8]) -> usize {
+    if core::str::from_utf8(bytes).is_ok() {
+        return bytes.len();
+    }
+    bytes
+        .utf8_chunks()
+        .map(|chunk| {
+            let replacement = if chunk.invalid().is_empty() { 0 } else { 3 };
+            chunk.valid().len() + replacement
+        })
+        .sum()
+}
+
+/// Makes room for `additional` more bytes, doubling as `Vec` does but never
+/// past `limit` unless the bytes themselves need it, so that a buffer bounded
+/// by a limit holds at most that much memory.
+fn reserve_within(buf: &mut Vec<u8>, additional: usize, limit: usize) {
+    let needed = buf.len().saturating_add(additional);
+    if needed > buf.capacity() {
+        let target = buf.capacity().saturating_mul(2).min(limit).max(needed);
+        buf.reserve_exact(target - buf.len());
+    }
+}
+
+/// [`push_lossy`] into a byte buffer.
+fn push_lossy_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    if core::str::from_utf8(bytes).is_ok() {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    for chunk in bytes.utf8_chunks() {
+        out.extend_from_slice(chunk.valid().as_bytes());
+        if !chunk.invalid().is_empty() {
+            out.extend_from_slice("\u{FFFD}".as_bytes());
         }
     }
 }
@@ -523,7 +593,7 @@ impl Decoder {
             || self.has_data
             || self.has_pending_id
             || !self.event_type.is_empty()
-            || self.skip == Skip::Line
+            || self.skip != Skip::Off
             || matches!(self.bom, Bom::Pending(1..));
         self.discard_block();
         self.skip = Skip::Off;
@@ -611,14 +681,11 @@ impl Decoder {
             }
         }
 
-        let mut borrowed = Borrowed::default();
+        let mut raw = Raw::default();
         loop {
             let rest = &input[pos..];
             let Some(len) = scan::find_line_end(rest) else {
-                return (
-                    self.stash_partial_line(input, pos, &mut borrowed),
-                    input.len(),
-                );
+                return (self.stash_partial_line(input, pos, &mut raw), input.len());
             };
             let start = pos;
             let end = pos + len;
@@ -642,7 +709,7 @@ impl Decoder {
             }
 
             let emit = if self.line.is_empty() {
-                self.interpret_input_line(input, start..end, &mut borrowed)
+                self.interpret_input_line(input, start..end, &mut raw)
             } else {
                 self.interpret_cut_line(&input[start..end])
             };
@@ -654,7 +721,7 @@ impl Decoder {
                     return (emit, pos);
                 }
                 Emit::Retry(_) | Emit::CommentInInput(_) | Emit::CommentInLine(_) => {
-                    self.keep(&mut borrowed);
+                    self.keep(input, &mut raw);
                     return (emit, pos);
                 }
                 Emit::Event(_) => return (emit, pos),
@@ -664,15 +731,10 @@ impl Decoder {
 
     /// The input ended inside a line: keep the fields found so far and the
     /// start of the line for the next call.
-    fn stash_partial_line<'i>(
-        &mut self,
-        input: &'i [u8],
-        pos: usize,
-        borrowed: &mut Borrowed<'i>,
-    ) -> Emit<'i> {
+    fn stash_partial_line<'i>(&mut self, input: &'i [u8], pos: usize, raw: &mut Raw) -> Emit<'i> {
         let rest = &input[pos..];
         if rest.is_empty() {
-            self.keep(borrowed);
+            self.keep(input, raw);
             return Emit::Nothing;
         }
         if self.skip != Skip::Off {
@@ -686,25 +748,90 @@ impl Decoder {
                 limit: self.line_cap,
             });
         }
-        self.keep(borrowed);
+        self.keep(input, raw);
+        reserve_within(&mut self.line, rest.len(), self.line_cap);
         self.line.extend_from_slice(rest);
         Emit::Nothing
     }
 
     /// Copies field values still borrowed from the input into the decoder.
-    fn keep(&mut self, borrowed: &mut Borrowed<'_>) {
-        if let Some(data) = borrowed.data.take() {
+    #[inline]
+    fn keep(&mut self, input: &[u8], raw: &mut Raw) {
+        // Nothing recorded in this call (a long line arriving in pieces).
+        if raw.from.is_none() {
+            return;
+        }
+        self.keep_fields(input, raw);
+    }
+
+    #[inline(never)]
+    fn keep_fields(&mut self, input: &[u8], raw: &mut Raw) {
+        if let Some(data) = raw.data.take() {
             self.data.clear();
-            self.data.push_str(data);
-            self.has_data = true;
+            // It was checked against the limit when it was read.
+            let fits = self.push_data_line(&input[data]);
+            debug_assert!(fits);
         }
-        if let Some(event_type) = borrowed.event_type.take() {
+        if let Some(event_type) = raw.event_type.take() {
             self.event_type.clear();
-            self.event_type.push_str(event_type);
+            push_lossy(&mut self.event_type, &input[event_type]);
         }
-        if let Some(id) = borrowed.id.take() {
-            self.set_pending_id(id.as_bytes());
+        if let Some(id) = raw.id.take() {
+            self.set_pending_id(&input[id]);
         }
+        raw.from = None;
+    }
+
+    /// At the blank line: validates the raw field values of the event in one
+    /// pass over the input that holds them and commits the id. Values that
+    /// are not valid UTF-8 are decoded lossily into the decoder's buffers.
+    fn settle<'i>(&mut self, input: &'i [u8], raw: &mut Raw) -> Borrowed<'i> {
+        let end = raw.to;
+        // Field values start after a colon (or its space) and end before a
+        // line break: ASCII bytes, so in valid text they are char boundaries.
+        let span = raw.from.take().and_then(|lo| {
+            core::str::from_utf8(input.get(lo..end)?)
+                .ok()
+                .map(|t| (lo, t))
+        });
+        let text = |r: &Range<usize>| -> Option<&'i str> {
+            match span {
+                Some((lo, text)) => text.get(r.start - lo..r.end - lo),
+                None => core::str::from_utf8(&input[r.clone()]).ok(),
+            }
+        };
+        if let Some(id) = raw.id.take() {
+            self.ids.clear();
+            match text(&id) {
+                Some(id) => self.ids.push_str(id),
+                None => push_lossy(&mut self.ids, &input[id]),
+            }
+            self.id_len = self.ids.len();
+            self.has_pending_id = false;
+        } else {
+            self.commit_pending_id();
+        }
+        let mut borrowed = Borrowed {
+            data: None,
+            event_type: None,
+        };
+        if let Some(data) = raw.data.take() {
+            borrowed.data = text(&data);
+            if borrowed.data.is_none() {
+                // Decoded lossily when the event is handed out.
+                self.data.clear();
+                let fits = self.push_data_line(&input[data]);
+                debug_assert!(fits);
+            }
+        }
+        if let Some(event_type) = raw.event_type.take() {
+            borrowed.event_type = text(&event_type);
+            if borrowed.event_type.is_none() {
+                self.event_type.clear();
+                push_lossy(&mut self.event_type, &input[event_type]);
+            }
+        }
+        borrowed
     }
 
     fn set_pending_id(&mut self, value: &[u8]) {
@@ -713,19 +840,14 @@ impl Decoder {
         self.has_pending_id = true;
     }
 
-    /// Length of the event's data so far, as decoded text.
-    fn data_len(&self, borrowed: &Borrowed<'_>) -> usize {
-        borrowed.data.map_or(self.data.len(), str::len)
-    }
-
     /// Interprets a complete line that lies inside `input`.
     fn interpret_input_line<'i>(
         &mut self,
         input: &'i [u8],
         line: Range<usize>,
-        borrowed: &mut Borrowed<'i>,
+        raw: &mut Raw,
     ) -> Emit<'i> {
-        let bytes = &input[line];
+        let bytes = &input[line.clone()];
         if bytes.len() > self.line_cap {
             return Emit::Error(DecodeError::LineTooLong {
                 limit: self.line_cap,
@@ -733,61 +855,64 @@ impl Decoder {
         }
         let (kind, value_at) = classify(bytes);
         let value = &bytes[value_at..];
+        let range = line.start + value_at..line.end;
         match kind {
             LineKind::Blank => {
-                if let Some(id) = borrowed.id.take() {
-                    self.ids.clear();
-                    self.ids.push_str(id);
-                    self.id_len = self.ids.len();
-                    self.has_pending_id = false;
-                } else {
-                    self.commit_pending_id();
-                }
-                if borrowed.data.is_none() && !self.has_data {
-                    borrowed.event_type = None;
+                if raw.data.is_none() && !self.has_data {
+                    raw.event_type = None;
                     self.event_type.clear();
+                    // Only the id matters.
+                    let _ = self.settle(input, raw);
                     return Emit::Nothing;
                 }
+                let borrowed = self.settle(input, raw);
                 self.dispatched = true;
-                Emit::Event(core::mem::take(borrowed))
+                Emit::Event(borrowed)
             }
             LineKind::Data => {
-                if let Some(first) = borrowed.data.take() {
-                    self.data.push_str(first);
-                    self.has_data = true;
-                    self.push_data_line(value);
+                if let Some(first) = raw.data.take() {
+                    // It was checked against the limit when it was read.
+                    let fits = self.push_data_line(&input[first]);
+                    debug_assert!(fits);
+                    if !self.push_data_line(value) {
+                        return self.event_too_large();
+                    }
                 } else if self.has_data {
-                    self.push_data_line(value);
-                } else if let Ok(text) = core::str::from_utf8(value) {
-                    borrowed.data = Some(text);
-                } else {
-                    self.push_data_line(value);
-                }
-                // Checked after appending, on the decoded length, so that every
-                // chunking agrees; the overshoot is at most one line.
-                if self.data_len(borrowed) > self.event_cap {
+                    if !self.push_data_line(value) {
+                        return self.event_too_large();
+                    }
+                } else if value.len().saturating_mul(3) <= self.event_cap {
+                    // Decoded, a value grows at most threefold (a 3-byte
+                    // U+FFFD per invalid byte), so it is within the limit
+                    // whatever it holds: it is validated at dispatch.
+                    raw.from.get_or_insert(range.start);
+                    raw.to = range.end;
+                    raw.data = Some(range);
+                    return Emit::Nothing;
+                } else if core::str::from_utf8(value).is_ok() {
+                    // Valid text: its decoded length is its length.
+                    if value.len() > self.event_cap {
+                        return self.event_too_large();
+                    }
+                    raw.from.get_or_insert(range.start);
+                    raw.to = range.end;
+                    raw.data = Some(range);
+                } else if !self.push_data_line(value) {
                     return self.event_too_large();
                 }
                 Emit::Nothing
             }
             LineKind::Event => {
-                if let Ok(text) = core::str::from_utf8(value) {
-                    borrowed.event_type = Some(text);
-                } else {
-                    borrowed.event_type = None;
-                    self.event_type.clear();
-                    push_lossy(&mut self.event_type, value);
-                }
+                raw.from.get_or_insert(range.start);
+                raw.to = range.end;
+                raw.event_type = Some(range);
                 Emit::Nothing
             }
             LineKind::Id => {
                 if !value.contains(&0) {
-                    if let Ok(text) = core::str::from_utf8(value) {
-                        borrowed.id = Some(text);
-                    } else {
-                        borrowed.id = None;
-                        self.set_pending_id(value);
-                    }
+                    raw.from.get_or_insert(range.start);
+                    raw.to = range.end;
+                    raw.id = Some(range);
                 }
                 Emit::Nothing
             }
@@ -815,6 +940,7 @@ impl Decoder {
                 limit: self.line_cap,
             });
         }
+        reserve_within(&mut self.line, tail.len(), self.line_cap);
         self.line.extend_from_slice(tail);
         let line = core::mem::take(&mut self.line);
         let (kind, value_at) = classify(&line);
@@ -823,11 +949,10 @@ impl Decoder {
             // A kept line is never empty, but interpret it as the standard would.
             LineKind::Blank | LineKind::Comment | LineKind::Other => Emit::Nothing,
             LineKind::Data => {
-                self.push_data_line(value);
-                if self.data.len() > self.event_cap {
-                    self.event_too_large()
-                } else {
+                if self.push_data_line(value) {
                     Emit::Nothing
+                } else {
+                    self.event_too_large()
                 }
             }
             LineKind::Event => {
@@ -853,12 +978,47 @@ impl Decoder {
     }
 
     /// Appends one `data` value to the owned data buffer.
-    fn push_data_line(&mut self, value: &[u8]) {
-        if self.has_data {
-            self.data.push('\n');
+    ///
+    /// While the buffer, decoded, could not exceed the event limit (decoding
+    /// at most triples a length: a 3-byte U+FFFD per invalid byte), values
+    /// are appended as they are and validated once, at dispatch: one pass
+    /// instead of one call per line. Past that, each value is decoded as it
+    /// comes, so that the limit is checked on decoded text, the same for
+    /// every chunking. Both give the same text: a line feed never lies inside
+    /// a UTF-8 sequence, so decoding the joined bytes equals joining the
+    /// decoded values.
+    ///
+    /// Returns `false`, appending nothing, when the value would take the data
+    /// past the event limit; the check comes first, and the buffer grows no
+    /// further than the limit, so a hostile event cannot make it hold more.
+    #[must_use]
+    fn push_data_line(&mut self, value: &[u8]) -> bool {
+        let sep = usize::from(self.has_data);
+        let deferred = |len: usize| len.saturating_mul(3) <= self.event_cap;
+        if deferred(self.data.len() + sep + value.len()) {
+            reserve_within(&mut self.data, sep + value.len(), self.event_cap);
+            if self.has_data {
+                self.data.push(b'\n');
+            }
+            self.data.extend_from_slice(value);
+        } else {
+            if deferred(self.data.len()) && core::str::from_utf8(&self.data).is_err() {
+                self.data = String::from_utf8_lossy(&self.data)
+                    .into_owned()
+                    .into_bytes();
+            }
+            let decoded = decoded_len(value);
+            if self.data.len() + sep + decoded > self.event_cap {
+                return false;
+            }
+            reserve_within(&mut self.data, sep + decoded, self.event_cap);
+            if self.has_data {
+                self.data.push(b'\n');
+            }
+            push_lossy_bytes(&mut self.data, value);
         }
-        push_lossy(&mut self.data, value);
         self.has_data = true;
+        true
     }
 
     fn event_too_large(&self) -> Emit<'static> {
@@ -906,15 +1066,38 @@ impl Decoder {
                 ))
             }
             Emit::Event(borrowed) => {
-                let event_type = borrowed.event_type.unwrap_or(&self.event_type);
+                let Decoder {
+                    data,
+                    event_type,
+                    ids,
+                    id_len,
+                    line,
+                    line_is_stale,
+                    ..
+                } = self;
+                let data: &'a str = match borrowed.data {
+                    Some(data) => data,
+                    // The one validation of buffered data. `line` is empty
+                    // at dispatch (the blank line was not cut), so it can
+                    // hold a lossy copy until the next call.
+                    None => match core::str::from_utf8(data) {
+                        Ok(text) => text,
+                        Err(_) => {
+                            *line = String::from_utf8_lossy(data).into_owned().into_bytes();
+                            *line_is_stale = true;
+                            core::str::from_utf8(line).unwrap_or_default()
+                        }
+                    },
+                };
+                let event_type = borrowed.event_type.unwrap_or(event_type);
                 Some(Decoded::Event(Event {
                     event_type: if event_type.is_empty() {
                         "message"
                     } else {
                         event_type
                     },
-                    data: borrowed.data.unwrap_or(&self.data),
-                    last_event_id: self.ids.get(..self.id_len).unwrap_or_default(),
+                    data,
+                    last_event_id: ids.get(..*id_len).unwrap_or_default(),
                 }))
             }
         }
@@ -929,7 +1112,7 @@ impl fmt::Debug for Decoder {
             .field("limits", &self.limits())
             .field("comments", &self.comments)
             .field("partial_line", &String::from_utf8_lossy(&self.line))
-            .field("data", &self.data)
+            .field("data", &String::from_utf8_lossy(&self.data))
             .field("event_type", &self.event_type)
             .finish_non_exhaustive()
     }
@@ -950,6 +1133,46 @@ mod tests {
         assert_eq!(parse_retry(b"1e3"), None);
     }
 
+    /// Buffered data is appended raw while the limit cannot be reached and
+    /// decoded line by line past that: at every limit and every chunk size,
+    /// the items are those of the whole input, and the text is the lossy
+    /// decoding of the joined lines.
+    #[test]
+    fn deferred_validation_agrees_at_every_limit_and_chunking() {
+        use alloc::format;
+        use alloc::vec;
+
+        let input: &[u8] = b"data: a\xFFb\ndata: \xE2\x82\ndata:\xACok\xF0\x9F\x99\x82\n\n\
+            event: t\xC3\ndata: plain\ndata: text\n\ndata: \xC3\xA9\xC3\n\n";
+        let expected = [
+            "a\u{FFFD}b\n\u{FFFD}\n\u{FFFD}ok\u{1F642}",
+            "plain\ntext",
+            "\u{E9}\u{FFFD}",
+        ];
+        for cap in 0..48 {
+            let run = |sizes: usize| {
+                let mut decoder = Decoder::builder()
+                    .limits(Limits::default().max_event_len(Some(cap)))
+                    .build();
+                let mut items = vec![];
+                for chunk in input.chunks(sizes) {
+                    decoder.feed(chunk, |item| items.push(format!("{item:?}")));
+                }
+                items
+            };
+            let whole = run(input.len());
+            for size in 1..input.len() {
+                assert_eq!(run(size), whole, "cap {cap}, chunks of {size}");
+            }
+            if cap >= 40 {
+                assert_eq!(whole.len(), 3, "cap {cap}: {whole:?}");
+                for (item, data) in whole.iter().zip(expected) {
+                    assert!(item.contains(&format!("{data:?}")), "{item} lacks {data:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn classifies_lines() {
         assert!(classify(b"") == (LineKind::Blank, 0));
@@ -959,5 +1182,14 @@ mod tests {
         assert!(classify(b"data:  x") == (LineKind::Data, 6));
         assert!(classify(b"data :x") == (LineKind::Other, 6));
         assert!(classify(b"id:") == (LineKind::Id, 3));
+        assert!(classify(b"id") == (LineKind::Id, 2));
+        assert!(classify(b"event: a:b") == (LineKind::Event, 7));
+        assert!(classify(b"event") == (LineKind::Event, 5));
+        assert!(classify(b"retry:1") == (LineKind::Retry, 6));
+        assert!(classify(b"datum: x") == (LineKind::Other, 7));
+        assert!(classify(b"dat: x") == (LineKind::Other, 5));
+        assert!(classify(b"identity: x") == (LineKind::Other, 10));
+        assert!(classify(b"eventsource: x") == (LineKind::Other, 13));
+        assert!(classify(b"d") == (LineKind::Other, 1));
     }
 }

@@ -507,3 +507,23 @@ fn event_limit_counts_decoded_text_at_every_split() {
         assert_eq!(items, expected, "split {size}");
     }
 }
+
+#[test]
+fn finish_reports_a_stream_that_ends_inside_a_skipped_block() {
+    let limits = Limits::default().max_line_len(Some(8));
+    for input in [
+        &b"id: 1\n\nevent: far-too-long\n"[..],
+        b"id: 1\n\nevent: far-too-long",
+    ] {
+        for size in 1..=input.len() {
+            let mut decoder = Decoder::builder().limits(limits).build();
+            let (items, last_id, finish) = decode_split(&mut decoder, input, &[size]);
+            assert_eq!(items, [Item::Error(DecodeError::LineTooLong { limit: 8 })]);
+            assert_eq!(
+                (last_id.as_str(), finish),
+                ("1", Finish::Truncated),
+                "split {size}"
+            );
+        }
+    }
+}
