@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Draw the peer comparison's results as an SVG bar chart (stdlib only).
+
+Usage: python3 scripts/perf_chart.py [RESULTS.md] [OUT.svg]
+Defaults: benches/compare/peers-bench.md (what `cargo run --release` in
+benches/compare writes) and docs/perf.svg.
+
+Also prints, as a markdown table, the ratios the performance targets are
+stated in (ssewire against the best crates.io peer and against the
+memchr-lines baseline, per cell; the encoder against the best peer and the
+write baseline), all from the one results file.
+
+One panel per workload: every parser row, three bars (whole, 4 KiB, 64 B
+chunks) of MiB/s of input on a log scale; then one panel per encoder set
+(events/s, log scale). ssewire rows are drawn in bold. The numbers are read
+from the results file, nothing is typed in by hand.
+"""
+
+import math
+import re
+import sys
+from html import escape
+
+CHUNK_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c"]
+ENC_COLOUR = "#9467bd"
+
+
+def number(cell):
+    """'1234', '12.5 (n=3)', '2.23 M', '161.0 k' -> float, or None if skipped."""
+    cell = cell.strip()
+    m = re.match(r"^([0-9.]+)\s*([kMG]?)", cell)
+    if not m:
+        return None
+    scale = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9}[m.group(2)]
+    return float(m.group(1)) * scale
+
+
+def table_rows(lines, i):
+    """Rows of the markdown table starting at or after line i (header skipped)."""
+    while i < len(lines) and not lines[i].startswith("|"):
+        i += 1
+    rows = []
+    i += 2  # header and rule
+    while i < len(lines) and lines[i].startswith("|"):
+        rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
+        i += 1
+    return rows, i
+
+
+def parse(text):
+    lines = text.splitlines()
+    decode, encode, meta = [], [], {}
+    for line in lines:
+        if line.startswith("- Machine:"):
+            meta["machine"] = line[len("- Machine:"):].strip()
+        if line.startswith("- Date:"):
+            meta["date"] = line[len("- Date:"):].strip()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = re.match(r"^### encode (\S+) \((.*)\)", line)
+        if m:
+            rows, i = table_rows(lines, i + 1)
+            encode.append((m.group(1), m.group(2),
+                           [(r[0], number(r[3])) for r in rows]))
+            continue
+        m = re.match(r"^### (\S+) \((.*)\)$", line)
+        if m:
+            rows, i = table_rows(lines, i + 1)
+            decode.append((m.group(1), m.group(2),
+                           [(r[0], [number(r[1]), number(r[3]), number(r[5])])
+                            for r in rows]))
+            continue
+        i += 1
+    return decode, encode, meta
+
+
+class Svg:
+    def __init__(self, width):
+        self.width = width
+        self.parts = []
+        self.y = 0
+
+    def text(self, x, y, s, size=12, anchor="start", bold=False, colour="#222"):
+        weight = ' font-weight="bold"' if bold else ""
+        self.parts.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"'
+            f' fill="{colour}"{weight}>{escape(s)}</text>')
+
+    def rect(self, x, y, w, h, colour):
+        self.parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0.5):.1f}" height="{h:.1f}"'
+            f' fill="{colour}"/>')
+
+    def line(self, x1, y1, x2, y2, colour="#ccc"):
+        self.parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
+            f' stroke="{colour}" stroke-width="1"/>')
+
+    def render(self):
+        head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}"'
+                f' height="{self.y + 20:.0f}" font-family="sans-serif">'
+                f'<rect width="100%" height="100%" fill="white"/>')
+        return head + "\n".join(self.parts) + "</svg>\n"
+
+
+LABEL_W, LEFT, RIGHT = 190, 200, 90
+
+
+def log_axis(svg, top, bottom, lo, hi):
+    """Vertical grid lines at powers of ten between lo and hi; returns x(v)."""
+    plot_w = svg.width - LEFT - RIGHT
+
+    def x(v):
+        return LEFT + plot_w * (math.log10(v) - lo) / (hi - lo)
+
+    for p in range(lo, hi + 1):
+        svg.line(x(10 ** p), top, x(10 ** p), bottom)
+        label = f"{10 ** p:,.0f}" if p >= 0 else f"{10 ** p:g}"
+        if 10 ** p >= 1e6:
+            label = f"{10 ** p / 1e6:g} M"
+        svg.text(x(10 ** p), bottom + 14, label, size=10, anchor="middle", colour="#666")
+    return x
+
+
+def draw(decode, encode, meta):
+    svg = Svg(960)
+    svg.y = 24
+    svg.text(10, svg.y, "SSE decoders and encoders: throughput (log scale; higher is better)",
+             size=16, bold=True)
+    svg.y += 18
+    sub = " ".join(x for x in [meta.get("machine", ""), meta.get("date", "")] if x)
+    svg.text(10, svg.y, sub[:150], size=10, colour="#555")
+    svg.y += 22
+    for n, label in enumerate(["whole", "4 KiB chunks", "64 B chunks"]):
+        svg.rect(10 + n * 130, svg.y - 9, 10, 10, CHUNK_COLOURS[n])
+        svg.text(24 + n * 130, svg.y, label, size=11)
+    svg.y += 14
+
+    values = [v for _, _, rows in decode for _, vs in rows for v in vs if v]
+    if values:
+        lo = math.floor(math.log10(min(values)))
+        hi = math.ceil(math.log10(max(values)))
+    bar_h, gap = 5, 4
+    for name, desc, rows in decode:
+        svg.y += 22
+        svg.text(10, svg.y, f"decode {name} ({desc}), MiB/s of input", size=13, bold=True)
+        top = svg.y + 6
+        bottom = top + len(rows) * (3 * bar_h + gap) + 4
+        x = log_axis(svg, top, bottom, lo, hi)
+        y = top + 4
+        for row, vs in rows:
+            ours = row.startswith("ssewire")
+            svg.text(LABEL_W, y + 1.5 * bar_h + 4, row, size=11, anchor="end", bold=ours)
+            for k, v in enumerate(vs):
+                if v:
+                    svg.rect(LEFT, y + k * bar_h, x(v) - LEFT, bar_h - 0.5, CHUNK_COLOURS[k])
+                else:
+                    svg.text(LEFT + 4, y + (k + 1) * bar_h, "skipped", size=8, colour="#999")
+            best = max((v for v in vs if v), default=None)
+            if best:
+                svg.text(x(best) + 4, y + 1.5 * bar_h + 4, f"{best:,.0f}", size=9, colour="#444")
+            y += 3 * bar_h + gap
+        svg.y = bottom + 16
+
+    enc_values = [v for _, _, rows in encode for _, v in rows if v]
+    if enc_values:
+        lo = math.floor(math.log10(min(enc_values)))
+        hi = math.ceil(math.log10(max(enc_values)))
+    for name, desc, rows in encode:
+        svg.y += 22
+        svg.text(10, svg.y, f"encode {name} ({desc}), events/s", size=13, bold=True)
+        top = svg.y + 6
+        bottom = top + len(rows) * 14 + 4
+        x = log_axis(svg, top, bottom, lo, hi)
+        y = top + 4
+        for row, v in rows:
+            ours = row.startswith("ssewire")
+            svg.text(LABEL_W, y + 10, row, size=11, anchor="end", bold=ours)
+            if v:
+                svg.rect(LEFT, y + 1, x(v) - LEFT, 11, ENC_COLOUR)
+                svg.text(x(v) + 4, y + 10, f"{v / 1e6:.2f} M", size=9, colour="#444")
+            y += 14
+        svg.y = bottom + 16
+    svg.y += 4
+    svg.text(10, svg.y, "Figures vary from run to run on a shared machine; compare rows "
+             "within one panel. Generated by scripts/perf_chart.py.", size=10, colour="#555")
+    return svg.render()
+
+
+BASELINES = ("memchr-lines", "naive", "write-baseline")
+
+
+def targets(decode, encode):
+    """Markdown table of the issue's ratios, all from this one results file."""
+    out = ["| workload | chunking | ssewire borrowed MiB/s | best peer (MiB/s) | borrowed / best peer "
+           "| borrowed / memchr-lines | owned MiB/s | owned / best peer |",
+           "|---|---|---:|---|---:|---:|---:|---:|"]
+    for name, _, rows in decode:
+        table = dict(rows)
+        for k, chunking in enumerate(["whole", "4 KiB", "64 B"]):
+            peers = [(r, vs[k]) for r, vs in rows
+                     if vs[k] and r not in BASELINES and not r.startswith("ssewire")]
+            best = max(peers, key=lambda p: p[1]) if peers else (None, None)
+            ours = table.get("ssewire (borrowed)", [None] * 3)[k]
+            owned = table.get("ssewire (owned)", [None] * 3)[k]
+            mem = table.get("memchr-lines", [None] * 3)[k]
+
+            def ratio(a, b):
+                return f"{a / b:.2f}" if a and b else "–"
+            out.append(f"| {name} | {chunking} | {ours or '–'} | {best[0]} ({best[1]}) | "
+                       f"{ratio(ours, best[1])} | {ratio(ours, mem)} | {owned or '–'} | "
+                       f"{ratio(owned, best[1])} |")
+    out += ["", "| encode set | ssewire events/s | best peer (events/s) | ssewire / best peer "
+            "| write-baseline events/s | ssewire / baseline |", "|---|---:|---|---:|---:|---:|"]
+    for name, _, rows in encode:
+        table = dict(rows)
+        peers = [(r, v) for r, v in rows if v and r not in BASELINES and not r.startswith("ssewire")]
+        best = max(peers, key=lambda p: p[1]) if peers else (None, None)
+        ours, base = table.get("ssewire"), table.get("write-baseline")
+        out.append(f"| {name} | {ours:,.0f} | {best[0]} ({best[1]:,.0f}) | {ours / best[1]:.2f} | "
+                   f"{base:,.0f} | {ours / base:.2f} |")
+    return "\n".join(out)
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else "benches/compare/peers-bench.md"
+    out = sys.argv[2] if len(sys.argv) > 2 else "docs/perf.svg"
+    with open(src, encoding="utf-8") as f:
+        decode, encode, meta = parse(f.read())
+    if not decode and not encode:
+        sys.exit(f"{src}: no result tables found")
+    with open(out, "w", encoding="utf-8") as f:
+        f.write(draw(decode, encode, meta))
+    print(f"wrote {out}: {len(decode)} decode panels, {len(encode)} encode panels")
+    print()
+    print(targets(decode, encode))
+
+
+if __name__ == "__main__":
+    main()
