@@ -223,6 +223,30 @@ def targets(decode, encode):
     return "\n".join(out)
 
 
+def every_row(decode, encode):
+    """Markdown table for the README: MiB/s of every row in every workload,
+    fed in 4 KiB reads (typical socket reads), plus events/s of the encoders."""
+    names = [row for row, _ in decode[0][2]] if decode else []
+    out = ["| decoder, 4 KiB reads, MiB/s | " + " | ".join(n for n, _, _ in decode) + " |",
+           "|---|" + "---:|" * len(decode)]
+    for row in names:
+        cells = []
+        for _, _, rows in decode:
+            value = dict(rows).get(row, [None] * 3)[1]
+            cells.append(f"{value:,.0f}" if value else "–")
+        out.append(f"| {row} | " + " | ".join(cells) + " |")
+    if encode:
+        out += ["", "| encoder, M events/s | " + " | ".join(n for n, _, _ in encode) + " |",
+                "|---|" + "---:|" * len(encode)]
+        for row in [r for r, _ in encode[0][2]]:
+            cells = []
+            for _, _, rows in encode:
+                value = dict(rows).get(row)
+                cells.append(f"{value / 1e6:.2f}" if value else "–")
+            out.append(f"| {row} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else "benches/compare/peers-bench.md"
     out = sys.argv[2] if len(sys.argv) > 2 else "docs/perf.svg"
@@ -235,6 +259,8 @@ def main():
     print(f"wrote {out}: {len(decode)} decode panels, {len(encode)} encode panels")
     print()
     print(targets(decode, encode))
+    print()
+    print(every_row(decode, encode))
 
 
 if __name__ == "__main__":
