@@ -90,7 +90,10 @@ impl<'a> Message<'a> {
         self
     }
 
-    /// Checks that the message can be written as it is.
+    /// Checks that the message can be written as it is. The event type is
+    /// checked before the id, and within the id the first offending byte
+    /// decides between [`EncodeError::LineBreakInId`] and
+    /// [`EncodeError::NulInId`].
     ///
     /// ```
     /// use ssewire::{EncodeError, Message};

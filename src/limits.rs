@@ -12,8 +12,12 @@
 /// event; the decoder discards the event, skips to the next blank line and
 /// carries on.
 ///
-/// Memory held by a decoder is at most about `max_line_len` for the line being
-/// read plus `max_event_len` for the data of the event being built.
+/// What a decoder buffers is bounded by these limits: the line being read
+/// (at most `max_line_len` bytes of the stream), the event's data (at most
+/// `max_event_len` bytes of decoded text; buffers never grow past it), and
+/// its event type and pending id (each from one line, so at most
+/// `max_line_len` bytes of the stream, or three times that decoded when every
+/// byte is invalid UTF-8 and becomes a 3-byte U+FFFD).
 ///
 /// ```
 /// use ssewire::Limits;
@@ -25,12 +29,15 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Longest line accepted, in bytes, not counting its line ending. Applies
+    /// Longest line accepted, in bytes of the stream, not counting its line
+    /// ending. Applies
     /// to every line: fields, comments and unknown fields alike. `None`: no
     /// limit. Default: [`Limits::DEFAULT_MAX_LINE_LEN`].
     pub max_line_len: Option<usize>,
-    /// Largest event data accepted, in bytes: the `data` values of one event
-    /// joined by LF. `None`: no limit. Default:
+    /// Largest event data accepted, in bytes of decoded text (UTF-8, with
+    /// U+FFFD for invalid sequences): the `data` values of one event joined
+    /// by LF. Counting decoded text makes the decision the same however the
+    /// stream is chunked. `None`: no limit. Default:
     /// [`Limits::DEFAULT_MAX_EVENT_LEN`].
     pub max_event_len: Option<usize>,
 }
