@@ -265,7 +265,10 @@ fn send_events(
     let encode =
         |message: Message<'_>, buf: &mut Vec<u8>| message.write_to_vec(buf).expect("valid message");
     let mut buf = Vec::new();
-    encode(Message::default().retry(RETRY_MS), &mut buf);
+    encode(
+        Message::default().retry(Duration::from_millis(RETRY_MS)),
+        &mut buf,
+    );
     out.write_all(&buf)?;
 
     let mut n = resume_position(last_event_id, options.script);

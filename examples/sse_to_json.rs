@@ -105,8 +105,8 @@ fn run(source: &mut dyn Read, out: &mut impl Write, chunk: usize) -> io::Result<
                     push_json_string(&mut line, event.last_event_id);
                     line.push_str("}\n");
                 }
-                Decoded::Retry(millis) => {
-                    let _ = writeln!(line, "{{\"retry\":{millis}}}");
+                Decoded::Retry(time) => {
+                    let _ = writeln!(line, "{{\"retry\":{}}}", time.as_millis());
                 }
                 Decoded::Error(error) => {
                     errors += 1;

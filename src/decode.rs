@@ -11,6 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use core::ops::Range;
+use core::time::Duration;
 
 use crate::error::DecodeError;
 use crate::limits::Limits;
@@ -46,7 +47,27 @@ pub struct Event<'a> {
     pub last_event_id: &'a str,
 }
 
-impl Event<'_> {
+impl<'a> Event<'a> {
+    /// An event with these fields, for testing code that handles events.
+    /// The decoder gives `"message"` for an unset type; this takes the type
+    /// as it is.
+    ///
+    /// ```
+    /// use ssewire::Event;
+    ///
+    /// fn describe(event: &Event<'_>) -> String {
+    ///     format!("{}: {}", event.event_type, event.data)
+    /// }
+    /// assert_eq!(describe(&Event::new("add", "1", "7")), "add: 1");
+    /// ```
+    pub const fn new(event_type: &'a str, data: &'a str, last_event_id: &'a str) -> Event<'a> {
+        Event {
+            event_type,
+            data,
+            last_event_id,
+        }
+    }
+
     /// Copies the event into an [`OwnedEvent`], in one allocation.
     ///
     /// ```
@@ -87,6 +108,21 @@ pub struct OwnedEvent {
 }
 
 impl OwnedEvent {
+    /// An owned event with these fields, in one allocation; see
+    /// [`Event::new`].
+    ///
+    /// ```
+    /// use ssewire::{Decoder, Decoded, OwnedEvent};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let (item, _) = decoder.decode(b"event: add\nid: 7\ndata: 1\n\n");
+    /// let Some(Decoded::Event(event)) = item else { panic!("an event") };
+    /// assert_eq!(event.into_owned(), OwnedEvent::new("add", "1", "7"));
+    /// ```
+    pub fn new(event_type: &str, data: &str, last_event_id: &str) -> OwnedEvent {
+        Event::new(event_type, data, last_event_id).into_owned()
+    }
+
     /// The event type; see [`Event::event_type`].
     pub fn event_type(&self) -> &str {
         &self.text[..self.type_end]
@@ -138,15 +174,16 @@ impl From<Event<'_>> for OwnedEvent {
 }
 
 /// One thing the decoder found in the stream, in stream order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Decoded<'a> {
     /// A blank line dispatched an event.
     Event(Event<'a>),
-    /// A `retry` field set the reconnection time, in milliseconds. It takes
-    /// effect when the line is read, not at dispatch, and is reported each
-    /// time, even when the value does not change.
-    Retry(u64),
+    /// A `retry` field set the reconnection time (the field is in
+    /// milliseconds). It takes effect when the line is read, not at
+    /// dispatch, and is reported each time, even when the value does not
+    /// change.
+    Retry(Duration),
     /// A comment line (`:` first), with the text after the colon and one
     /// leading space removed. Reported only when
     /// [`DecoderBuilder::comments`] is on; comments never affect events.
@@ -155,6 +192,58 @@ pub enum Decoded<'a> {
     /// decoder skips to the next blank line; it needs nothing from you to
     /// carry on.
     Error(DecodeError),
+}
+
+impl Decoded<'_> {
+    /// Copies the item into an [`OwnedDecoded`], to keep past the decoder's
+    /// next call or send to another thread. An event takes one allocation,
+    /// a comment one; the other items none.
+    ///
+    /// ```
+    /// use ssewire::{Decoder, OwnedDecoded};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut items = Vec::new();
+    /// decoder.feed(b"retry: 10\ndata: a\n\n", |item| items.push(item.into_owned()));
+    /// assert!(matches!(&items[1], OwnedDecoded::Event(event) if event.data() == "a"));
+    /// ```
+    pub fn into_owned(self) -> OwnedDecoded {
+        match self {
+            Decoded::Event(event) => OwnedDecoded::Event(event.into_owned()),
+            Decoded::Retry(time) => OwnedDecoded::Retry(time),
+            Decoded::Comment(text) => OwnedDecoded::Comment(String::from(text)),
+            Decoded::Error(error) => OwnedDecoded::Error(error),
+        }
+    }
+}
+
+/// A [`Decoded`] item that owns its strings, from [`Decoded::into_owned`].
+///
+/// ```
+/// use std::time::Duration;
+/// use ssewire::{Decoder, OwnedDecoded};
+///
+/// let mut decoder = Decoder::new();
+/// let (item, _) = decoder.decode(b"retry: 1500\n");
+/// assert_eq!(item.map(|item| item.into_owned()), Some(OwnedDecoded::Retry(Duration::from_millis(1500))));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OwnedDecoded {
+    /// See [`Decoded::Event`].
+    Event(OwnedEvent),
+    /// See [`Decoded::Retry`].
+    Retry(Duration),
+    /// See [`Decoded::Comment`].
+    Comment(String),
+    /// See [`Decoded::Error`].
+    Error(DecodeError),
+}
+
+impl From<Decoded<'_>> for OwnedDecoded {
+    fn from(item: Decoded<'_>) -> OwnedDecoded {
+        item.into_owned()
+    }
 }
 
 /// How a stream ended, from [`Decoder::finish`].
@@ -525,16 +614,19 @@ impl Decoder {
         self.ids.get(..self.id_len).unwrap_or_default()
     }
 
-    /// The reconnection time in milliseconds set by the last valid `retry`
-    /// field, or `None` if there was none.
+    /// The reconnection time set by the last valid `retry` field, or `None`
+    /// if there was none.
     ///
     /// ```
+    /// use std::time::Duration;
+    ///
     /// let mut decoder = ssewire::Decoder::new();
     /// decoder.feed(b"retry: 2500\n", |_| {});
-    /// assert_eq!(decoder.retry(), Some(2500));
+    /// assert_eq!(decoder.retry(), Some(Duration::from_millis(2500)));
     /// ```
-    pub fn retry(&self) -> Option<u64> {
-        self.retry
+    #[must_use]
+    pub fn retry(&self) -> Option<Duration> {
+        self.retry.map(Duration::from_millis)
     }
 
     /// Decodes from `input` up to and including the next thing to report.
@@ -1125,7 +1217,7 @@ impl Decoder {
     fn assemble<'a>(&'a mut self, emit: Emit<'a>) -> Option<Decoded<'a>> {
         match emit {
             Emit::Nothing => None,
-            Emit::Retry(millis) => Some(Decoded::Retry(millis)),
+            Emit::Retry(millis) => Some(Decoded::Retry(Duration::from_millis(millis))),
             Emit::Error(error) => Some(Decoded::Error(error)),
             Emit::CommentInInput(comment) => Some(Decoded::Comment(comment)),
             Emit::CommentInLine(at) => {

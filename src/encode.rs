@@ -7,6 +7,7 @@
 
 use alloc::vec::Vec;
 use core::fmt;
+use core::time::Duration;
 
 use crate::error::EncodeError;
 use crate::scan;
@@ -38,7 +39,7 @@ pub struct Message<'a> {
     data: Option<&'a str>,
     event_type: Option<&'a str>,
     id: Option<&'a str>,
-    retry: Option<u64>,
+    retry: Option<Duration>,
     comment: Option<&'a str>,
 }
 
@@ -76,9 +77,21 @@ impl<'a> Message<'a> {
         self
     }
 
-    /// Sets the reconnection time, in milliseconds.
-    pub const fn retry(mut self, millis: u64) -> Message<'a> {
-        self.retry = Some(millis);
+    /// Sets the reconnection time, written in whole milliseconds (a
+    /// fraction of a millisecond is dropped; a time past `u64::MAX`
+    /// milliseconds is written as that, the largest a receiver reads).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ssewire::Message;
+    ///
+    /// let mut out = Vec::new();
+    /// Message::default().retry(Duration::from_secs(5)).write_to_vec(&mut out)?;
+    /// assert_eq!(out, b"retry: 5000\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
+    pub const fn retry(mut self, time: Duration) -> Message<'a> {
+        self.retry = Some(time);
         self
     }
 
@@ -215,7 +228,8 @@ impl<'a> Message<'a> {
             sink.put(id.as_bytes());
             sink.put(b"\n");
         }
-        if let Some(millis) = self.retry {
+        if let Some(time) = self.retry {
+            let millis = u64::try_from(time.as_millis()).unwrap_or(u64::MAX);
             let mut digits = [0u8; 20];
             sink.put(b"retry: ");
             sink.put(format_u64(millis, &mut digits));

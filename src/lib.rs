@@ -55,7 +55,7 @@
 //!         Decoded::Event(event) => {
 //!             seen.push(format!("{} {} {}", event.event_type, event.data, event.last_event_id))
 //!         }
-//!         Decoded::Retry(millis) => seen.push(format!("retry {millis}")),
+//!         Decoded::Retry(time) => seen.push(format!("retry {}", time.as_millis())),
 //!         Decoded::Error(error) => eprintln!("skipped an event: {error}"),
 //!         _ => {}
 //!     });
@@ -111,7 +111,7 @@ mod error;
 mod limits;
 mod scan;
 
-pub use decode::{Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedEvent};
+pub use decode::{Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent};
 pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
 pub use limits::Limits;

@@ -21,7 +21,7 @@ fn records(input: &[u8], chunk: usize) -> Vec<Value> {
                 "data": event.data,
                 "id": event.last_event_id,
             })),
-            Decoded::Retry(millis) => out.push(json!({ "retry": millis })),
+            Decoded::Retry(time) => out.push(json!({ "retry": time.as_millis() })),
             other => panic!("unexpected item {other:?}"),
         });
     }
@@ -74,5 +74,5 @@ fn oversized_retry_is_ignored_not_saturated() {
     decoder.feed(huge.as_bytes(), |item| {
         panic!("nothing expected, got {item:?}")
     });
-    assert_eq!(decoder.retry(), Some(7));
+    assert_eq!(decoder.retry(), Some(std::time::Duration::from_millis(7)));
 }

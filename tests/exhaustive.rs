@@ -14,6 +14,13 @@ use ssewire::{Decoded, Decoder, EncodeError, Finish, Limits, Message};
 mod reference;
 
 use reference::{RefItem, RefOutput, reference_decode};
+use std::time::Duration;
+
+/// A reconnection time as the field's milliseconds (the decoder reads them
+/// from a `u64`, so they always fit).
+fn millis(time: Duration) -> u64 {
+    u64::try_from(time.as_millis()).expect("read from a u64")
+}
 
 // ---------------------------------------------------------------------------
 // Running the decoder in the reference's shape
@@ -32,7 +39,7 @@ fn decode_chunks<'c>(chunks: impl IntoIterator<Item = &'c [u8]>) -> RefOutput {
                     data: event.data.to_owned(),
                     id: event.last_event_id.to_owned(),
                 },
-                Decoded::Retry(millis) => RefItem::Retry(millis),
+                Decoded::Retry(time) => RefItem::Retry(millis(time)),
                 other => panic!("an unlimited decoder without comments reported {other:?}"),
             });
         });
@@ -530,7 +537,7 @@ impl Fields {
             message = message.comment(comment);
         }
         if let Some(millis) = self.retry {
-            message = message.retry(millis);
+            message = message.retry(Duration::from_millis(millis));
         }
         message
     }
@@ -604,7 +611,7 @@ fn decode_message(bytes: &[u8]) -> (Vec<Seen>, String, Finish) {
                 event.data.to_owned(),
                 event.last_event_id.to_owned(),
             ),
-            Decoded::Retry(millis) => Seen::Retry(millis),
+            Decoded::Retry(time) => Seen::Retry(millis(time)),
             Decoded::Comment(text) => Seen::Comment(text.to_owned()),
             other => panic!("unexpected {other:?}"),
         });
@@ -716,7 +723,7 @@ proptest! {
         comment in tricky_string(),
         millis in any::<u64>(),
     ) {
-        for message in [Message::default().comment(&comment), Message::default().retry(millis)] {
+        for message in [Message::default().comment(&comment), Message::default().retry(Duration::from_millis(millis))] {
             let mut bytes = Vec::new();
             message.write_to_vec(&mut bytes).expect("comments and retry never fail");
             let (seen, id, finish) = decode_message(&bytes);

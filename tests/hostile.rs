@@ -188,46 +188,19 @@ impl Periodic {
     }
 }
 
-/// Everything a decoder reports, owned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Item {
-    Event {
-        event_type: String,
-        data: String,
-        id: String,
-    },
-    Retry(u64),
-    Comment(String),
-    Error(DecodeError),
-}
+mod common;
 
-fn own(item: Decoded<'_>) -> Item {
-    match item {
-        Decoded::Event(event) => Item::Event {
-            event_type: event.event_type.to_owned(),
-            data: event.data.to_owned(),
-            id: event.last_event_id.to_owned(),
-        },
-        Decoded::Retry(millis) => Item::Retry(millis),
-        Decoded::Comment(text) => Item::Comment(text.to_owned()),
-        Decoded::Error(error) => Item::Error(error),
-        other => panic!("unknown item {other:?}"),
-    }
-}
+use common::{Item, retry};
 
 fn event(event_type: &str, data: &str, id: &str) -> Item {
-    Item::Event {
-        event_type: event_type.to_owned(),
-        data: data.to_owned(),
-        id: id.to_owned(),
-    }
+    common::ev(event_type, data, id)
 }
 
 /// Decodes `input` in chunks of `chunk` bytes, then finishes.
 fn decode_in_chunks(decoder: &mut Decoder, input: &[u8], chunk: usize) -> (Vec<Item>, Finish) {
     let mut items = Vec::new();
     for piece in input.chunks(chunk.max(1)) {
-        decoder.feed(piece, |item| items.push(own(item)));
+        decoder.feed(piece, |item| items.push(item.into_owned()));
     }
     (items, decoder.finish())
 }
@@ -386,7 +359,7 @@ fn millions_of_blank_lines_are_linear() {
         let mut decoder = Decoder::new();
         let count = periodic_run(&mut decoder, &source, repeats, |_| false);
         let mut tail = Vec::new();
-        decoder.feed(b"\ndata: end\n\n", |item| tail.push(own(item)));
+        decoder.feed(b"\ndata: end\n\n", |item| tail.push(item.into_owned()));
         assert_eq!(tail, [event("message", "end", "")]);
         count
     });
@@ -400,7 +373,7 @@ fn millions_of_comment_lines_are_linear() {
         let mut decoder = Decoder::new();
         let count = periodic_run(&mut decoder, &source, repeats, |_| false);
         let mut tail = Vec::new();
-        decoder.feed(b"data: end\n\n", |item| tail.push(own(item)));
+        decoder.feed(b"data: end\n\n", |item| tail.push(item.into_owned()));
         assert_eq!(tail, [event("message", "end", "")]);
         count
     });
@@ -426,7 +399,7 @@ fn millions_of_id_lines_are_linear() {
         let mut decoder = Decoder::new();
         periodic_run(&mut decoder, &one_block, repeats, |_| false);
         let mut tail = Vec::new();
-        decoder.feed(b"data: end\n\n", |item| tail.push(own(item)));
+        decoder.feed(b"data: end\n\n", |item| tail.push(item.into_owned()));
         assert_eq!(tail, [event("message", "end", "333")]);
         count
     });
@@ -450,9 +423,9 @@ fn retry_lines_with_10_000_digits_are_linear() {
     assert_linear("10 000-digit retry lines", 50, 8, |repeats| {
         let mut decoder = Decoder::new();
         let count = periodic_run(&mut decoder, &source, repeats, |item| {
-            *item == Decoded::Retry(7)
+            *item == Decoded::Retry(Duration::from_millis(7))
         });
-        assert_eq!(decoder.retry(), Some(7));
+        assert_eq!(decoder.retry(), Some(Duration::from_millis(7)));
         count
     });
     // Longer values, same number of lines: linear in the length of a value.
@@ -463,7 +436,9 @@ fn retry_lines_with_10_000_digits_are_linear() {
     assert_linear("retry value length", 1, 8, |digits| {
         let source = if digits == 1 { &short } else { &long };
         let mut decoder = Decoder::new();
-        periodic_run(&mut decoder, source, 50, |item| *item == Decoded::Retry(7)) * digits as u64
+        periodic_run(&mut decoder, source, 50, |item| {
+            *item == Decoded::Retry(Duration::from_millis(7))
+        }) * digits as u64
     });
 }
 
@@ -780,13 +755,13 @@ fn a_retry_before_the_error_keeps_its_effect() {
         assert_eq!(
             items,
             [
-                Item::Retry(500),
+                retry(500),
                 Item::Error(DecodeError::LineTooLong { limit: 16 }),
                 event("message", "x", ""),
             ],
             "chunk {chunk}"
         );
-        assert_eq!(decoder.retry(), Some(500));
+        assert_eq!(decoder.retry(), Some(Duration::from_millis(500)));
     }
 }
 
@@ -900,7 +875,7 @@ fn event_limit_counts_the_same_bytes_however_the_stream_is_split() {
         let mut decoder = limited(64, 8);
         let mut items = Vec::new();
         for piece in pieces {
-            decoder.feed(piece, |item| items.push(own(item)));
+            decoder.feed(piece, |item| items.push(item.into_owned()));
         }
         items
     };

@@ -50,16 +50,14 @@ fn to_reference_items(items: Vec<Item>) -> Vec<RefItem> {
     items
         .into_iter()
         .map(|item| match item {
-            Item::Event {
-                event_type,
-                data,
-                id,
-            } => RefItem::Event {
-                event_type,
-                data,
-                id,
+            Item::Event(event) => RefItem::Event {
+                event_type: event.event_type().to_owned(),
+                data: event.data().to_owned(),
+                id: event.last_event_id().to_owned(),
             },
-            Item::Retry(millis) => RefItem::Retry(millis),
+            Item::Retry(time) => {
+                RefItem::Retry(u64::try_from(time.as_millis()).expect("read from u64"))
+            }
             other => panic!("unexpected {other:?}"),
         })
         .collect()
@@ -143,7 +141,7 @@ proptest! {
         let mut message = Message::new(&data);
         if let Some(event) = &event { message = message.event(event); }
         if let Some(id) = &id { message = message.id(id); }
-        if let Some(retry) = retry { message = message.retry(retry); }
+        if let Some(millis) = retry { message = message.retry(std::time::Duration::from_millis(millis)); }
         if let Some(comment) = &comment { message = message.comment(comment); }
         let mut wire = Vec::new();
         message.write_to_vec(&mut wire).expect("valid message");
@@ -154,14 +152,10 @@ proptest! {
         decoder.feed(b"id: previous\n\n", |_| {});
         let (items, last_event_id, _) = decode_split(&mut decoder, &wire, &sizes);
         let mut expected = Vec::new();
-        if let Some(retry) = retry { expected.push(Item::Retry(retry)); }
+        if let Some(millis) = retry { expected.push(common::retry(millis)); }
         let event_type = match event.as_deref() { None | Some("") => "message", Some(t) => t };
         let id = id.as_deref().unwrap_or("previous");
-        expected.push(Item::Event {
-            event_type: event_type.to_owned(),
-            data: normalise_line_breaks(&data),
-            id: id.to_owned(),
-        });
+        expected.push(common::ev(event_type, &normalise_line_breaks(&data), id));
         prop_assert_eq!(items, expected);
         prop_assert_eq!(last_event_id, id);
     }

@@ -7,16 +7,9 @@
 
 mod common;
 
-use common::{Item, decode_split};
+use common::{Item, decode_split, ev, retry};
 use ssewire::{DecodeError, Decoder, EncodeError, Finish, Limits, Message};
-
-fn ev(event_type: &str, data: &str, id: &str) -> Item {
-    Item::Event {
-        event_type: event_type.into(),
-        data: data.into(),
-        id: id.into(),
-    }
-}
+use std::time::Duration;
 
 /// Decodes at every split size, asserts they agree, and returns the result.
 fn decode_all_ways(input: &[u8]) -> (Vec<Item>, String, Finish) {
@@ -213,26 +206,18 @@ fn rule_10_id_sets_the_buffer_unless_it_has_nul() {
 
 #[test]
 fn rule_10_retry_takes_only_ascii_digits_and_applies_at_once() {
-    decodes!(b"retry: 1500\n", [Item::Retry(1500)], "");
+    decodes!(b"retry: 1500\n", [retry(1500)], "");
     decodes!(
         b"retry: 10\nretry: 1e3\nretry:  7\nretry: -1\nretry: 10ms\nretry:\nretry\nretry: 07\n\n",
-        [Item::Retry(10), Item::Retry(7)],
+        [retry(10), retry(7)],
         ""
     );
-    decodes!(
-        b"retry: 18446744073709551615\n",
-        [Item::Retry(u64::MAX)],
-        ""
-    );
+    decodes!(b"retry: 18446744073709551615\n", [retry(u64::MAX)], "");
     // Too large for u64: ignored (documented choice; the standard is silent).
-    decodes!(
-        b"retry: 5\nretry: 18446744073709551616\n",
-        [Item::Retry(5)],
-        ""
-    );
+    decodes!(b"retry: 5\nretry: 18446744073709551616\n", [retry(5)], "");
     let mut decoder = Decoder::new();
     decoder.feed(b"retry: 5\nretry: 99999999999999999999999\n", |_| {});
-    assert_eq!(decoder.retry(), Some(5));
+    assert_eq!(decoder.retry(), Some(Duration::from_millis(5)));
 }
 
 // --- Dispatch ---
@@ -382,17 +367,22 @@ fn rule_16_comments_and_retry_lines() {
         ": a\n: b\n"
     );
     assert_eq!(
-        encode(Message::default().retry(3000)).unwrap(),
+        encode(Message::default().retry(Duration::from_secs(3))).unwrap(),
         "retry: 3000\n"
     );
-    let wire = encode(Message::new("x").comment("ping").retry(5)).unwrap();
+    let wire = encode(
+        Message::new("x")
+            .comment("ping")
+            .retry(Duration::from_millis(5)),
+    )
+    .unwrap();
     let mut decoder = Decoder::builder().comments(true).build();
     let (items, _, _) = decode_split(&mut decoder, wire.as_bytes(), &[usize::MAX]);
     assert_eq!(
         items,
         [
             Item::Comment("ping".into()),
-            Item::Retry(5),
+            retry(5),
             ev("message", "x", "")
         ]
     );
@@ -400,7 +390,13 @@ fn rule_16_comments_and_retry_lines() {
 
 #[test]
 fn rule_17_events_end_with_a_blank_line_and_lf_endings() {
-    let wire = encode(Message::new("a").event("t").id("1").retry(9)).unwrap();
+    let wire = encode(
+        Message::new("a")
+            .event("t")
+            .id("1")
+            .retry(Duration::from_millis(9)),
+    )
+    .unwrap();
     assert_eq!(wire, "event: t\nid: 1\nretry: 9\ndata: a\n\n");
     assert!(!wire.contains('\r'));
 }
@@ -410,7 +406,7 @@ fn encoded_len_matches_every_writer() {
     let message = Message::new("a\r\nb\rc")
         .event("t")
         .id("9")
-        .retry(1)
+        .retry(Duration::from_millis(1))
         .comment("c\nd");
     let mut vec = Vec::new();
     message.write_to_vec(&mut vec).unwrap();
@@ -426,7 +422,7 @@ fn io_writer_matches_vec_writer() {
     let message = Message::new("a\r\nb\rc")
         .event("t")
         .id("9")
-        .retry(1)
+        .retry(Duration::from_millis(1))
         .comment("c\nd");
     let mut vec = Vec::new();
     message.write_to_vec(&mut vec).unwrap();
@@ -470,7 +466,7 @@ fn event_limit_discards_the_event_and_recovers() {
     let expected = vec![
         Item::Error(DecodeError::EventTooLarge { limit: 8 }),
         ev("message", "123\n4567", ""),
-        Item::Retry(3),
+        retry(3),
         Item::Error(DecodeError::EventTooLarge { limit: 8 }),
         ev("message", "ok", ""),
     ];
@@ -478,7 +474,7 @@ fn event_limit_discards_the_event_and_recovers() {
         let mut decoder = Decoder::builder().limits(limits).build();
         let (items, _, _) = decode_split(&mut decoder, input, &[size]);
         assert_eq!(items, expected, "split {size}");
-        assert_eq!(decoder.retry(), Some(3));
+        assert_eq!(decoder.retry(), Some(Duration::from_millis(3)));
     }
 }
 

@@ -93,7 +93,7 @@ fuzz_target!(|input: &[u8]| {
         message = message.id(id);
     }
     if let Some(retry) = retry {
-        message = message.retry(retry);
+        message = message.retry(std::time::Duration::from_millis(retry));
     }
     if let Some(comment) = comment {
         message = message.comment(comment);
@@ -186,5 +186,9 @@ fuzz_target!(|input: &[u8]| {
     );
     assert_eq!(last_event_id, expected_id, "{message:?}");
     assert_eq!(finish, Finish::Clean, "{message:?}");
-    assert_eq!(decoder.retry(), retry, "{message:?}");
+    assert_eq!(
+        decoder.retry(),
+        retry.map(std::time::Duration::from_millis),
+        "{message:?}"
+    );
 });

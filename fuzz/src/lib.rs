@@ -145,7 +145,9 @@ pub fn own(item: Decoded<'_>) -> Item {
                 id: e.last_event_id.to_owned(),
             }
         }
-        Decoded::Retry(ms) => Item::Retry(ms),
+        Decoded::Retry(time) => {
+            Item::Retry(u64::try_from(time.as_millis()).expect("read from a u64"))
+        }
         Decoded::Comment(c) => Item::Comment(c.to_owned()),
         Decoded::Error(e) => Item::Error(e),
         other => panic!("a Decoded variant the fuzz targets do not know: {other:?}"),

@@ -45,7 +45,7 @@ async fn main() -> ExitCode {
                     return ControlFlow::Break(());
                 }
             }
-            Decoded::Retry(millis) => println!("retry {millis} ms"),
+            Decoded::Retry(time) => println!("retry {time:?}"),
             Decoded::Error(error) => eprintln!("skipped an event: {error}"),
             _ => {}
         }

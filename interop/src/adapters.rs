@@ -33,7 +33,9 @@ impl Item {
     pub fn from_decoded(item: Decoded<'_>) -> Option<Item> {
         Some(match item {
             Decoded::Event(event) => Item::Event(event.into_owned()),
-            Decoded::Retry(millis) => Item::Retry(millis),
+            Decoded::Retry(time) => {
+                Item::Retry(u64::try_from(time.as_millis()).unwrap_or(u64::MAX))
+            }
             Decoded::Comment(text) => Item::Comment(text.to_owned()),
             Decoded::Error(error) => Item::Error(error),
             _ => return None,

@@ -144,9 +144,7 @@ where
             Err(error) => connection.error = Some(error.to_string()),
         }
         connections.push(connection);
-        let delay = decoder
-            .retry()
-            .map_or(options.default_retry, Duration::from_millis);
+        let delay = decoder.retry().unwrap_or(options.default_retry);
         tokio::time::sleep(delay).await;
     }
     Err(FollowError::GaveUp(connections))

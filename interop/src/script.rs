@@ -75,7 +75,7 @@ impl Msg {
             message = message.id(id);
         }
         if let Some(millis) = self.retry {
-            message = message.retry(millis);
+            message = message.retry(std::time::Duration::from_millis(millis));
         }
         if let Some(comment) = &self.comment {
             message = message.comment(comment);

@@ -37,7 +37,9 @@ async fn run(pacing: Pacing) -> Received {
                     return ControlFlow::Break(());
                 }
             }
-            Decoded::Retry(millis) => retries.push(millis),
+            Decoded::Retry(time) => {
+                retries.push(u64::try_from(time.as_millis()).unwrap_or(u64::MAX))
+            }
             other => panic!("unexpected item {other:?}"),
         }
         ControlFlow::Continue(())

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use ssewire::{Decoded, Decoder, Limits};
+use ssewire::{Decoder, Limits};
 
 /// Standard base64 (RFC 4648, with padding), for the corpus's inputs.
 pub fn base64_decode(text: &str) -> Vec<u8> {
@@ -30,16 +30,16 @@ pub fn base64_decode(text: &str) -> Vec<u8> {
 }
 
 /// Everything a decoder reports, owned, for comparing runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    Event {
-        event_type: String,
-        data: String,
-        id: String,
-    },
-    Retry(u64),
-    Comment(String),
-    Error(ssewire::DecodeError),
+pub use ssewire::OwnedDecoded as Item;
+
+/// An expected event.
+pub fn ev(event_type: &str, data: &str, id: &str) -> Item {
+    Item::Event(ssewire::OwnedEvent::new(event_type, data, id))
+}
+
+/// An expected `retry` item.
+pub fn retry(millis: u64) -> Item {
+    Item::Retry(std::time::Duration::from_millis(millis))
 }
 
 /// Decodes `input` split at the given lengths (cycled), then finishes, and
@@ -56,25 +56,11 @@ pub fn decode_split(
     while !rest.is_empty() {
         let n = sizes[i % sizes.len()].clamp(1, rest.len());
         i += 1;
-        decoder.feed(&rest[..n], |item| items.push(own(item)));
+        decoder.feed(&rest[..n], |item| items.push(item.into_owned()));
         rest = &rest[n..];
     }
     let finish = decoder.finish();
     (items, decoder.last_event_id().to_owned(), finish)
-}
-
-pub fn own(item: Decoded<'_>) -> Item {
-    match item {
-        Decoded::Event(e) => Item::Event {
-            event_type: e.event_type.to_owned(),
-            data: e.data.to_owned(),
-            id: e.last_event_id.to_owned(),
-        },
-        Decoded::Retry(ms) => Item::Retry(ms),
-        Decoded::Comment(c) => Item::Comment(c.to_owned()),
-        Decoded::Error(e) => Item::Error(e),
-        other => panic!("unknown item {other:?}"),
-    }
 }
 
 /// Decodes `input` whole with default settings and returns just the events as
@@ -85,11 +71,11 @@ pub fn events(input: &[u8]) -> Vec<(String, String, String)> {
     items
         .into_iter()
         .filter_map(|item| match item {
-            Item::Event {
-                event_type,
-                data,
-                id,
-            } => Some((event_type, data, id)),
+            Item::Event(event) => Some((
+                event.event_type().to_owned(),
+                event.data().to_owned(),
+                event.last_event_id().to_owned(),
+            )),
             _ => None,
         })
         .collect()
