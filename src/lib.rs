@@ -108,14 +108,14 @@ extern crate std;
 mod decode;
 mod encode;
 mod error;
+mod event;
 mod limits;
 mod scan;
 
-pub use decode::{
-    Buffered, Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent,
-};
+pub use decode::{Buffered, Decoder, DecoderBuilder};
 pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
+pub use event::{Decoded, Event, Finish, OwnedDecoded, OwnedEvent};
 pub use limits::Limits;
 
 /// The media type of an event stream, for the `Content-Type` header. The
