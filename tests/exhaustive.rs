@@ -596,11 +596,13 @@ fn normalise(text: &str) -> String {
 
 /// Decodes `bytes` after a block that sets the last event ID to `prev`, then
 /// a sentinel event; returns what was seen between the two, the sentinel's
-/// id and how the stream ended.
-fn decode_message(bytes: &[u8]) -> (Vec<Seen>, String, Finish) {
+/// id and how the stream ended. `bytes` is fed in pieces of `sizes` bytes
+/// (cycled), so that every line may be cut anywhere; with `comments` off the
+/// decoder must skip comment lines.
+fn decode_message(bytes: &[u8], sizes: &[usize], comments: bool) -> (Vec<Seen>, String, Finish) {
     let mut decoder = Decoder::builder()
         .limits(Limits::unlimited())
-        .comments(true)
+        .comments(comments)
         .build();
     decoder.feed(b"id: prev\n\n", |item| panic!("unexpected {item:?}"));
     let mut seen = Vec::new();
@@ -612,15 +614,19 @@ fn decode_message(bytes: &[u8]) -> (Vec<Seen>, String, Finish) {
                 event.last_event_id.to_owned(),
             ),
             Decoded::Retry(time) => Seen::Retry(millis(time)),
-            Decoded::Comment(text) => Seen::Comment(text.to_owned()),
+            Decoded::Comment(text) if comments => Seen::Comment(text.to_owned()),
             other => panic!("unexpected {other:?}"),
         });
     };
-    // Byte by byte and whole are both covered by the decoder tests; here a
-    // three-way cut exercises both paths.
-    let third = bytes.len() / 3;
-    decoder.feed(&bytes[..third], &mut on_item);
-    decoder.feed(&bytes[third..], &mut on_item);
+    let mut rest = bytes;
+    for &size in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (piece, after) = rest.split_at(size.clamp(1, rest.len()));
+        decoder.feed(piece, &mut on_item);
+        rest = after;
+    }
     decoder.feed(b"data: sentinel\n\n", &mut on_item);
     let finish = decoder.finish();
     let Some(Seen::Event(event_type, data, id)) = seen.pop() else {
@@ -633,7 +639,11 @@ fn decode_message(bytes: &[u8]) -> (Vec<Seen>, String, Finish) {
     (seen, id, finish)
 }
 
-fn check_message(fields: &Fields) -> Result<(), TestCaseError> {
+/// Encodes `fields` with every writer and checks the result: refused with an
+/// allowed error and nothing written, or written identically by all of them
+/// and decoded (in pieces of `sizes`, with comments reported and without)
+/// back to the fields.
+fn check_message(fields: &Fields, sizes: &[usize]) -> Result<(), TestCaseError> {
     let message = fields.message();
     let refusals = fields.refusals();
     let prefix = b"already here".to_vec();
@@ -679,8 +689,6 @@ fn check_message(fields: &Fields) -> Result<(), TestCaseError> {
     }
     prop_assert_eq!(message.encoded_len(), Ok(bytes.len()));
 
-    let (seen, id_after, finish) = decode_message(bytes);
-    prop_assert_eq!(finish, Finish::Clean);
     let id = fields.id.clone().unwrap_or_else(|| "prev".to_owned());
     let mut expected = Vec::new();
     if let Some(comment) = &fields.comment {
@@ -700,13 +708,22 @@ fn check_message(fields: &Fields) -> Result<(), TestCaseError> {
         };
         expected.push(Seen::Event(event_type, normalise(data), id.clone()));
     }
-    prop_assert_eq!(
-        &seen,
-        &expected,
-        "bytes {:?}",
-        String::from_utf8_lossy(bytes)
-    );
-    prop_assert_eq!(&id_after, &id);
+    for comments in [true, false] {
+        let (seen, id_after, finish) = decode_message(bytes, sizes, comments);
+        if !comments {
+            expected.retain(|item| !matches!(item, Seen::Comment(_)));
+        }
+        prop_assert_eq!(finish, Finish::Clean);
+        prop_assert_eq!(
+            &seen,
+            &expected,
+            "bytes {:?}, pieces {:?}, comments {}",
+            String::from_utf8_lossy(bytes),
+            sizes,
+            comments
+        );
+        prop_assert_eq!(&id_after, &id);
+    }
     Ok(())
 }
 
@@ -714,26 +731,18 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(4_000))]
 
     #[test]
-    fn encoded_messages_decode_to_their_fields_or_are_refused(fields in fields()) {
-        check_message(&fields)?;
-    }
-
-    #[test]
-    fn comment_or_retry_alone_decodes_to_no_event(
+    fn encoded_messages_decode_to_their_fields_or_are_refused(
+        fields in fields(),
         comment in tricky_string(),
         millis in any::<u64>(),
+        sizes in prop::collection::vec(1usize..20, 1..8),
     ) {
-        for message in [Message::default().comment(&comment), Message::default().retry(Duration::from_millis(millis))] {
-            let mut bytes = Vec::new();
-            message.write_to_vec(&mut bytes).expect("comments and retry never fail");
-            let (seen, id, finish) = decode_message(&bytes);
-            prop_assert!(
-                !seen.iter().any(|item| matches!(item, Seen::Event(..))),
-                "{:?} dispatched an event", message
-            );
-            prop_assert_eq!(id, "prev");
-            prop_assert_eq!(finish, Finish::Clean);
-        }
+        check_message(&fields, &sizes)?;
+        // A comment or a retry alone (a keep-alive, a new reconnection time)
+        // must decode to exactly that and dispatch no event.
+        let nothing = Fields { data: None, event: None, id: None, comment: None, retry: None };
+        check_message(&Fields { comment: Some(comment), ..nothing.clone() }, &sizes)?;
+        check_message(&Fields { retry: Some(millis), ..nothing }, &sizes)?;
     }
 }
 
@@ -771,7 +780,8 @@ fn messages_back_to_back_decode_in_order() {
             expected.push(Seen::Event(event_type, normalise(data), last_id.clone()));
         }
     }
-    let (seen, id, finish) = decode_message(&stream);
+    let third = (stream.len() / 3).max(1);
+    let (seen, id, finish) = decode_message(&stream, &[third, usize::MAX], true);
     assert_eq!(finish, Finish::Clean);
     assert_eq!(seen, expected);
     assert_eq!(id, last_id);

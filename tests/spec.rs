@@ -213,11 +213,6 @@ fn rule_10d_retry_takes_only_ascii_digits_and_applies_at_once() {
         ""
     );
     decodes!(b"retry: 18446744073709551615\n", [retry(u64::MAX)], "");
-    // Too large for u64: ignored (docs/SPEC.md C1).
-    decodes!(b"retry: 5\nretry: 18446744073709551616\n", [retry(5)], "");
-    let mut decoder = Decoder::new();
-    decoder.feed(b"retry: 5\nretry: 99999999999999999999999\n", |_| {});
-    assert_eq!(decoder.retry(), Some(Duration::from_millis(5)));
 }
 
 // --- Dispatch (R11) ---
@@ -438,6 +433,29 @@ fn io_writer_matches_vec_writer() {
 }
 
 // --- Documented choices where the standard is silent (C1 to C5) ---
+
+#[test]
+fn choice_1_retry_too_large_for_u64_is_ignored_not_saturated() {
+    // One past u64::MAX: no item, the time set before stays, and the event
+    // after it is unaffected.
+    decodes!(
+        b"retry: 5\nretry: 18446744073709551616\ndata: x\n\n",
+        [retry(5), ev("message", "x", "")],
+        ""
+    );
+    let huge = format!("retry: 7\nretry: {}\n", "9".repeat(400));
+    decodes!(huge.as_bytes(), [retry(7)], "");
+    for (input, before) in [
+        (&b"retry: 5\nretry: 99999999999999999999999\n"[..], Some(5)),
+        (huge.as_bytes(), Some(7)),
+        (b"retry: 18446744073709551616\n", None),
+    ] {
+        let mut decoder = Decoder::new();
+        let (items, _, _) = decode_split(&mut decoder, input, &[usize::MAX]);
+        assert_eq!(items, before.into_iter().map(retry).collect::<Vec<_>>());
+        assert_eq!(decoder.retry(), before.map(Duration::from_millis));
+    }
+}
 
 #[test]
 fn choice_2_line_limit_discards_the_event_and_recovers() {
