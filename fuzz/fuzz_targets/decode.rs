@@ -20,10 +20,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssewire::{DecodeError, Decoder, Finish};
+use ssewire::{DecodeError, Decoder, Finish, OwnedDecoded, OwnedEvent};
 use std::fmt::Write as _;
 
-use ssewire_fuzz::{Header, Item, debug_string_lens, decode_chunk, wire_len_lower_bound};
+use ssewire_fuzz::{Header, debug_string_lens, decode_chunk, wire_len_lower_bound};
 
 /// Longest line of `stream` in bytes (after a leading BOM), counting an
 /// unterminated last line, with CR, LF and CR LF as line ends.
@@ -81,13 +81,11 @@ impl Caps {
         assert_eq!(seen, 4, "the Decoder's Debug output changed");
     }
 
-    fn check_item(&self, item: &Item) {
+    fn check_item(&self, item: &OwnedDecoded) {
         match item {
-            Item::Event {
-                event_type,
-                data,
-                id,
-            } => {
+            OwnedDecoded::Event(event) => {
+                let (event_type, data, id) =
+                    (event.event_type(), event.data(), event.last_event_id());
                 assert!(
                     data.len() <= self.event,
                     "event data of {} bytes over max_event_len {}: {item:?}",
@@ -106,7 +104,7 @@ impl Caps {
                     self.line
                 );
             }
-            Item::Comment(text) => {
+            OwnedDecoded::Comment(text) => {
                 assert!(
                     self.comments,
                     "comment reported while comments are off: {item:?}"
@@ -117,7 +115,7 @@ impl Caps {
                     self.line
                 );
             }
-            Item::Error(DecodeError::LineTooLong { limit }) => {
+            OwnedDecoded::Error(DecodeError::LineTooLong { limit }) => {
                 assert_eq!(*limit, self.line, "LineTooLong names the wrong limit");
                 assert!(
                     self.longest_line > *limit,
@@ -125,12 +123,13 @@ impl Caps {
                     self.longest_line
                 );
             }
-            Item::Error(DecodeError::EventTooLarge { limit }) => {
+            OwnedDecoded::Error(DecodeError::EventTooLarge { limit }) => {
                 assert_eq!(*limit, self.event, "EventTooLarge names the wrong limit");
                 assert!(*limit != usize::MAX, "EventTooLarge without an event limit");
             }
-            Item::Error(other) => panic!("unknown DecodeError {other:?}"),
-            Item::Retry(_) => {}
+            OwnedDecoded::Error(other) => panic!("unknown DecodeError {other:?}"),
+            OwnedDecoded::Retry(_) => {}
+            other => panic!("an item the fuzz target does not know: {other:?}"),
         }
     }
 }
@@ -195,23 +194,15 @@ fuzz_target!(|input: &[u8]| {
         tail.len()
     );
     let expected = if suffix == SUFFIX {
-        Some(Item::Event {
-            event_type: "message".to_owned(),
-            data: "ok".to_owned(),
-            id: decoder.last_event_id().to_owned(),
-        })
+        OwnedDecoded::Event(OwnedEvent::new("message", "ok", decoder.last_event_id()))
     } else if line >= 4 {
-        Some(Item::Event {
-            event_type: "message".to_owned(),
-            data: String::new(),
-            id: decoder.last_event_id().to_owned(),
-        })
+        OwnedDecoded::Event(OwnedEvent::new("message", "", decoder.last_event_id()))
     } else {
-        Some(Item::Error(DecodeError::LineTooLong { limit: line }))
+        OwnedDecoded::Error(DecodeError::LineTooLong { limit: line })
     };
     assert_eq!(
-        tail.last().cloned(),
-        expected,
+        tail.last(),
+        Some(&expected),
         "no recovery after {items:?}; the suffix gave {tail:?}"
     );
     assert_eq!(
