@@ -8,7 +8,7 @@
 //! exactly what the reference gives for the whole stream.
 
 use proptest::prelude::*;
-use ssewire::{Decoded, Decoder, EncodeError, Finish, Limits, Message};
+use ssewire::{Decoded, Decoder, EncodeError, Finish, Limits, Message, OwnedDecoded, OwnedEvent};
 
 #[path = "reference/mod.rs"]
 mod reference;
@@ -581,14 +581,6 @@ fn fields() -> impl Strategy<Value = Fields> {
         })
 }
 
-/// What a receiver reports, comments included.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Seen {
-    Event(String, String, String),
-    Retry(u64),
-    Comment(String),
-}
-
 /// Line breaks (CR LF, CR, LF) normalised to LF.
 fn normalise(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
@@ -599,7 +591,11 @@ fn normalise(text: &str) -> String {
 /// id and how the stream ended. `bytes` is fed in pieces of `sizes` bytes
 /// (cycled), so that every line may be cut anywhere; with `comments` off the
 /// decoder must skip comment lines.
-fn decode_message(bytes: &[u8], sizes: &[usize], comments: bool) -> (Vec<Seen>, String, Finish) {
+fn decode_message(
+    bytes: &[u8],
+    sizes: &[usize],
+    comments: bool,
+) -> (Vec<OwnedDecoded>, String, Finish) {
     let mut decoder = Decoder::builder()
         .limits(Limits::unlimited())
         .comments(comments)
@@ -607,16 +603,12 @@ fn decode_message(bytes: &[u8], sizes: &[usize], comments: bool) -> (Vec<Seen>, 
     decoder.feed(b"id: prev\n\n", |item| panic!("unexpected {item:?}"));
     let mut seen = Vec::new();
     let mut on_item = |item: Decoded<'_>| {
-        seen.push(match item {
-            Decoded::Event(event) => Seen::Event(
-                event.event_type.to_owned(),
-                event.data.to_owned(),
-                event.last_event_id.to_owned(),
-            ),
-            Decoded::Retry(time) => Seen::Retry(millis(time)),
-            Decoded::Comment(text) if comments => Seen::Comment(text.to_owned()),
-            other => panic!("unexpected {other:?}"),
-        });
+        assert!(
+            comments || !matches!(item, Decoded::Comment(_)),
+            "comment reported while off: {item:?}"
+        );
+        assert!(!matches!(item, Decoded::Error(_)), "unexpected {item:?}");
+        seen.push(item.into_owned());
     };
     let mut rest = bytes;
     for &size in sizes.iter().cycle() {
@@ -629,14 +621,14 @@ fn decode_message(bytes: &[u8], sizes: &[usize], comments: bool) -> (Vec<Seen>, 
     }
     decoder.feed(b"data: sentinel\n\n", &mut on_item);
     let finish = decoder.finish();
-    let Some(Seen::Event(event_type, data, id)) = seen.pop() else {
+    let Some(OwnedDecoded::Event(sentinel)) = seen.pop() else {
         panic!("the sentinel event is missing: {seen:?}");
     };
     assert_eq!(
-        (event_type.as_str(), data.as_str()),
+        (sentinel.event_type(), sentinel.data()),
         ("message", "sentinel")
     );
-    (seen, id, finish)
+    (seen, sentinel.last_event_id().to_owned(), finish)
 }
 
 /// Encodes `fields` with every writer and checks the result: refused with an
@@ -695,23 +687,27 @@ fn check_message(fields: &Fields, sizes: &[usize]) -> Result<(), TestCaseError> 
         expected.extend(
             normalise(comment)
                 .split('\n')
-                .map(|line| Seen::Comment(line.to_owned())),
+                .map(|line| OwnedDecoded::Comment(line.to_owned())),
         );
     }
     if let Some(millis) = fields.retry {
-        expected.push(Seen::Retry(millis));
+        expected.push(OwnedDecoded::Retry(Duration::from_millis(millis)));
     }
     if let Some(data) = &fields.data {
         let event_type = match fields.event.as_deref() {
             None | Some("") => "message".to_owned(),
             Some(event_type) => event_type.to_owned(),
         };
-        expected.push(Seen::Event(event_type, normalise(data), id.clone()));
+        expected.push(OwnedDecoded::Event(OwnedEvent::new(
+            &event_type,
+            &normalise(data),
+            &id,
+        )));
     }
     for comments in [true, false] {
         let (seen, id_after, finish) = decode_message(bytes, sizes, comments);
         if !comments {
-            expected.retain(|item| !matches!(item, Seen::Comment(_)));
+            expected.retain(|item| !matches!(item, OwnedDecoded::Comment(_)));
         }
         prop_assert_eq!(finish, Finish::Clean);
         prop_assert_eq!(
@@ -770,14 +766,18 @@ fn messages_back_to_back_decode_in_order() {
             expected.extend(
                 normalise(other)
                     .split('\n')
-                    .map(|l| Seen::Comment(l.to_owned())),
+                    .map(|l| OwnedDecoded::Comment(l.to_owned())),
             );
             let event_type = if i % 3 == 0 && !other.is_empty() && !other.contains(['\r', '\n']) {
                 (*other).to_owned()
             } else {
                 "message".to_owned()
             };
-            expected.push(Seen::Event(event_type, normalise(data), last_id.clone()));
+            expected.push(OwnedDecoded::Event(OwnedEvent::new(
+                &event_type,
+                &normalise(data),
+                &last_id,
+            )));
         }
     }
     let third = (stream.len() / 3).max(1);
