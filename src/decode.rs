@@ -317,6 +317,51 @@ impl DecoderBuilder {
     }
 }
 
+/// What a [`Decoder`] holds for the line and event in progress, in bytes,
+/// from [`Decoder::buffered`]: for monitoring memory per connection, and for
+/// tests and fuzz targets that check the limits hold.
+///
+/// Each part is bounded by the decoder's [`Limits`]: `line` by
+/// `max_line_len`, `data` by `max_event_len`, and `event_type` and `id`, each
+/// decoded from one line, by three times `max_line_len` (an invalid byte
+/// decodes to the three bytes of U+FFFD). The last event ID, which persists
+/// across events, is not counted.
+///
+/// ```
+/// let mut decoder = ssewire::Decoder::new();
+/// decoder.feed(b"data: cut", |_| {});
+/// assert_eq!(decoder.buffered().line, 9);
+/// assert_eq!(decoder.buffered().total(), 9);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct Buffered {
+    /// Stream bytes of a line that a chunk boundary cut, kept until its end
+    /// arrives.
+    pub line: usize,
+    /// The event's data so far: its `data` values joined by LF, in bytes.
+    pub data: usize,
+    /// The event's type so far (its last `event` value), in bytes of text.
+    pub event_type: usize,
+    /// The event's pending `id` value, committed at its blank line, in bytes
+    /// of text.
+    pub id: usize,
+}
+
+impl Buffered {
+    /// All parts added up.
+    ///
+    /// ```
+    /// let mut decoder = ssewire::Decoder::new();
+    /// decoder.feed(b"event: x\nid: 12\n", |_| {});
+    /// assert_eq!(decoder.buffered().total(), 3);
+    /// ```
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.line + self.data + self.event_type + self.id
+    }
+}
+
 /// Incremental `text/event-stream` decoder.
 ///
 /// Feed it the stream's bytes in chunks of any size, split anywhere; it
@@ -627,6 +672,40 @@ impl Decoder {
     #[must_use]
     pub fn retry(&self) -> Option<Duration> {
         self.retry.map(Duration::from_millis)
+    }
+
+    /// How much the decoder holds for the line and the event in progress, as
+    /// the next call will see it (an event or comment already handed out is
+    /// not counted). Each part stays within the decoder's [`Limits`]; see
+    /// [`Buffered`].
+    ///
+    /// ```
+    /// let mut decoder = ssewire::Decoder::new();
+    /// decoder.feed(b"event: add\nid: 7\ndata: 1\ndata: 2\n\ndata: 3\nda", |_| {});
+    /// let held = decoder.buffered();
+    /// assert_eq!((held.line, held.data, held.event_type, held.id), (2, 1, 0, 0));
+    /// ```
+    #[must_use]
+    pub fn buffered(&self) -> Buffered {
+        let lent_event = self.dispatched;
+        Buffered {
+            line: if self.line_is_stale {
+                0
+            } else {
+                self.line.len()
+            },
+            data: if lent_event {
+                0
+            } else {
+                data_text(&self.data, self.data_from).len()
+            },
+            event_type: if lent_event { 0 } else { self.event_type.len() },
+            id: if self.has_pending_id {
+                self.ids.len() - self.id_len
+            } else {
+                0
+            },
+        }
     }
 
     /// Decodes from `input` up to and including the next thing to report.

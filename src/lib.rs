@@ -111,7 +111,9 @@ mod error;
 mod limits;
 mod scan;
 
-pub use decode::{Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent};
+pub use decode::{
+    Buffered, Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent,
+};
 pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
 pub use limits::Limits;
