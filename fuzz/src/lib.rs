@@ -1,6 +1,5 @@
-//! Helpers shared by the fuzz targets: the input header, chunking, owning
-//! items (as [`OwnedDecoded`]), and a reader for the decoder's `Debug`
-//! output.
+//! Helpers shared by the fuzz targets: the input header, chunking, and
+//! owning items (as [`OwnedDecoded`]).
 //!
 //! # Input layout of the byte targets (`decode`, `chunking`, `differential`)
 //!
@@ -192,62 +191,4 @@ pub fn wire_len_lower_bound(text: &str) -> usize {
             .chars()
             .filter(|&c| c == char::REPLACEMENT_CHARACTER)
             .count()
-}
-
-/// Calls `each(name, len, wire_len)` for every string field of a `Debug`
-/// rendering, in order, with the length of its unescaped value and
-/// [`wire_len_lower_bound`] of it: `Decoder { id: "a\n\u{fffd}", .. }`
-/// gives `("id", 5, 3)`.
-/// Allocates nothing. Panics on an escape it does not know, so that a change
-/// of format is noticed rather than misread.
-pub fn debug_string_lens(debug: &str, mut each: impl FnMut(&str, usize, usize)) {
-    let mut chars = debug.char_indices();
-    let mut name_start = 0;
-    let mut name = "";
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '"' => {
-                let (mut len, mut wire_len) = (0, 0);
-                let mut push = |c: char| {
-                    len += c.len_utf8();
-                    wire_len += if c == char::REPLACEMENT_CHARACTER {
-                        1
-                    } else {
-                        c.len_utf8()
-                    };
-                };
-                loop {
-                    let (_, c) = chars.next().expect("unterminated string in Debug output");
-                    match c {
-                        '"' => break,
-                        '\\' => {
-                            let (_, escaped) = chars.next().expect("escape at end");
-                            match escaped {
-                                'n' | 'r' | 't' | '0' | '\\' | '"' | '\'' => push(escaped),
-                                'u' => {
-                                    assert_eq!(chars.next().map(|(_, c)| c), Some('{'));
-                                    let mut code = 0u32;
-                                    loop {
-                                        let (_, h) = chars.next().expect("unterminated \\u{");
-                                        if h == '}' {
-                                            break;
-                                        }
-                                        code = code * 16 + h.to_digit(16).expect("hex digit");
-                                    }
-                                    push(char::from_u32(code).expect("escape of a valid char"));
-                                }
-                                other => panic!("unknown escape \\{other} in Debug output"),
-                            }
-                        }
-                        c => push(c),
-                    }
-                }
-                each(name, len, wire_len);
-                name = "";
-            }
-            ':' => name = debug[name_start..at].trim(),
-            '{' | ',' | '(' | '[' => name_start = at + 1,
-            _ => {}
-        }
-    }
 }
