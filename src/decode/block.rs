@@ -1,6 +1,6 @@
 //! The event being built: the standard's data buffer, event type buffer and
 //! last event ID buffer, what each field line does to them, and dispatch at
-//! the blank line (`docs/SPEC.md`, interpreting fields and dispatch).
+//! the blank line (`docs/SPEC.md`, R10a to R10c and R11).
 //!
 //! Each rule is written once, over a [`Value`] that may lie in the input or
 //! in the line buffer; `store.rs` decides where the bytes go.

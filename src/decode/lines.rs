@@ -1,8 +1,7 @@
-//! Bytes into lines, across chunk boundaries (`docs/SPEC.md`, the stream and
-//! its lines): the BOM at the start of a stream, CR LF, LF and CR line
+//! Bytes into lines, across chunk boundaries (`docs/SPEC.md`, R2 and R3): the BOM at the start of a stream, CR LF, LF and CR line
 //! endings (a CR at the end of one chunk and an LF at the start of the next
 //! are one ending), a line cut by the end of a chunk, and skipping lines to
-//! the end of a block after a limit error.
+//! the end of a block after a limit error (C2).
 
 use alloc::vec::Vec;
 use core::ops::Range;
@@ -146,6 +145,7 @@ impl Lines {
     /// The input ended inside a line: its start `rest` is kept for the next
     /// call, unless it is skipped. Past the line limit `cap` the line is lost
     /// and skipped to its end; the caller discards the block.
+    #[inline]
     pub(super) fn keep_partial(
         &mut self,
         line: &mut LineBuf,

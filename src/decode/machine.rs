@@ -124,7 +124,7 @@ impl Decoder {
                 self.block.id(call, input, value);
                 Emit::Nothing
             }
-            // `retry` takes effect at once, not at dispatch.
+            // R10d: `retry` takes effect at once, not at dispatch.
             LineKind::Retry => match rules::retry_millis(value.bytes(input)) {
                 Some(millis) => {
                     self.retry = Some(millis);
@@ -177,6 +177,7 @@ impl Decoder {
 
     /// The input ended: keep the values found so far and the start of a
     /// cut line for the next call.
+    #[inline]
     fn end_of_input<'i>(&mut self, call: &mut InCall, input: &[u8], pos: usize) -> Emit<'i> {
         let rest = &input[pos..];
         if rest.is_empty() {

@@ -22,8 +22,22 @@
 //!
 //! `store.rs` is the storage layer under the rules: where values are and
 //! which buffer holds them. `utf8.rs` holds the lossy decoding they share.
-//! `docs/SPEC.md` lists the rules of the standard with the tests named
-//! after them.
+//!
+//! `docs/SPEC.md` lists the rules of the standard, and `tests/spec.rs` has a
+//! test named after each. Where they live here:
+//!
+//! | rules | where |
+//! | --- | --- |
+//! | R1 lossy UTF-8 | `utf8.rs`, applied where values become text |
+//! | R2 BOM, R3 line endings | `lines.rs`: `Lines::begin`, `Lines::next_line` |
+//! | R4 end of stream | [`Decoder::finish`] |
+//! | R5 to R9 line kinds, colon, space, names | `rules.rs`: `classify` |
+//! | R10a `event`, R10b `data`, R10c `id` | `block.rs`: `Block::event_type`, `Block::data`, `Block::id` (NUL: `rules::id_is_valid`) |
+//! | R10d `retry` | `machine.rs`: `interpret` (digits: `rules::retry_millis`) |
+//! | R11 dispatch | `block.rs`: `Block::dispatch`, `Block::event` |
+//! | C1 oversized `retry` | `rules::retry_millis` |
+//! | C2 limits | `lines.rs` (line limit), `store.rs`: `Data::push` (event limit) |
+//! | C4 comments | `machine.rs`: `interpret` |
 //!
 //! ## Two fast paths, both in `store.rs`
 //!

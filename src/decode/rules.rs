@@ -1,6 +1,6 @@
 //! The standard's rules for one line, as pure functions of its bytes: what
 //! kind of line it is, where its value starts, and which values a field
-//! accepts (`docs/SPEC.md`, lines and fields). Nothing here knows about
+//! accepts (`docs/SPEC.md`, R5 to R9, R10c and R10d). Nothing here knows about
 //! chunks, buffers or events.
 
 use crate::scan;
@@ -74,7 +74,7 @@ fn field_kind(name: &[u8]) -> LineKind {
 
 /// The `retry` value as milliseconds: ASCII digits only, else the field is
 /// ignored. Digits too large for `u64` are ignored too (the standard is
-/// silent; `docs/SPEC.md`, choices).
+/// silent; `docs/SPEC.md`, C1).
 pub(super) fn retry_millis(value: &[u8]) -> Option<u64> {
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
         return None;

@@ -90,7 +90,6 @@ impl InCall {
 
     /// Validates the recorded span once; the result hands out each value as
     /// text, or `None` for a value that is not valid UTF-8. Forgets the span.
-    #[inline]
     pub(super) fn texts<'i>(&mut self, input: &'i [u8]) -> Texts<'i> {
         let span = self.span.take().and_then(|span| {
             let text = core::str::from_utf8(input.get(span.clone())?).ok()?;
@@ -199,21 +198,32 @@ impl Data {
     /// grows no further than the limit, so a hostile event cannot make it
     /// hold more.
     #[must_use]
+    #[inline]
     pub(super) fn push(&mut self, value: &[u8], cap: usize) -> bool {
-        let separator = usize::from(self.has_lines());
-        let deferred = self.form != Form::Text
-            && max_decoded_len(self.data().len() + separator + value.len()) <= cap;
-        if deferred {
-            reserve_within(&mut self.bytes, separator + value.len(), cap);
-            if separator == 1 {
-                self.bytes.push(b'\n');
-            }
-            self.bytes.extend_from_slice(value);
-            if self.form == Form::None {
-                self.form = Form::Raw { skip: 0 };
-            }
-            return true;
+        let (separator, raw_len) = match self.form {
+            Form::None => (0, Some(0)),
+            Form::Raw { skip } => (1, Some(self.bytes.len() - usize::from(skip))),
+            Form::Text => (1, None),
+        };
+        let deferred =
+            raw_len.is_some_and(|len| max_decoded_len(len + separator + value.len()) <= cap);
+        if !deferred {
+            return self.push_decoded(value, separator, cap);
         }
+        reserve_within(&mut self.bytes, separator + value.len(), cap);
+        if separator == 1 {
+            self.bytes.push(b'\n');
+        } else {
+            self.form = Form::Raw { skip: 0 };
+        }
+        self.bytes.extend_from_slice(value);
+        true
+    }
+
+    /// [`Data::push`] past the deferral bound: decoded from here on.
+    #[must_use]
+    #[inline(never)]
+    fn push_decoded(&mut self, value: &[u8], separator: usize, cap: usize) -> bool {
         self.decode_raw();
         let decoded = decoded_len(value);
         if self.bytes.len() + separator + decoded > cap {

@@ -1,5 +1,5 @@
 //! Lossy UTF-8 decoding, the standard's "UTF-8 decode": every invalid
-//! sequence becomes U+FFFD (`docs/SPEC.md`, decoding).
+//! sequence becomes U+FFFD (`docs/SPEC.md`, R1).
 //!
 //! Field boundaries (colon, space, CR, LF) are ASCII bytes, which never occur
 //! inside a UTF-8 sequence, so decoding field by field gives the same text as
