@@ -110,12 +110,17 @@ mod decode;
 mod encode;
 mod error;
 mod limits;
+#[cfg(feature = "std")]
+mod read;
 mod scan;
 
 pub use decode::{Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent};
 pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
 pub use limits::Limits;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use read::Reader;
 
 /// The media type of an event stream, for the `Content-Type` header. The
 /// stream is always UTF-8, so no `charset` parameter is needed.
