@@ -115,7 +115,10 @@ mod read;
 mod scan;
 
 pub use decode::{Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent};
-pub use encode::Message;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use encode::IoDataWriter;
+pub use encode::{FmtDataWriter, Message};
 pub use error::{DecodeError, EncodeError};
 pub use limits::Limits;
 #[cfg(feature = "std")]
