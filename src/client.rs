@@ -65,7 +65,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use crate::decode::{Decoded, Decoder, Finish};
+use crate::{Decoded, Decoder, Finish};
 
 /// The reconnection time used until the server sends a `retry` field, as in
 /// browsers.

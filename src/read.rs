@@ -5,7 +5,7 @@ use alloc::vec;
 use core::iter::FusedIterator;
 use std::io::{self, Read};
 
-use crate::decode::{Decoded, Decoder, Finish, OwnedDecoded};
+use crate::{Decoded, Decoder, Finish, OwnedDecoded};
 
 /// How many bytes [`Reader`] asks its source for at a time.
 const CHUNK: usize = 8 * 1024;
