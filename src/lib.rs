@@ -115,12 +115,14 @@ mod read;
 mod scan;
 
 pub use decode::{Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent};
+pub use encode::Message;
+pub use error::{DecodeError, EncodeError};
+pub use limits::Limits;
+
+pub use encode::FmtDataWriter;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use encode::IoDataWriter;
-pub use encode::{FmtDataWriter, Message};
-pub use error::{DecodeError, EncodeError};
-pub use limits::Limits;
 #[cfg(feature = "std")]
 #[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub use read::Reader;
