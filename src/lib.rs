@@ -105,11 +105,14 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod client;
 mod decode;
 mod encode;
 mod error;
 mod event;
 mod limits;
+#[cfg(feature = "std")]
+mod read;
 mod scan;
 
 pub use decode::{Buffered, Decoder, DecoderBuilder};
@@ -117,6 +120,14 @@ pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
 pub use event::{Decoded, Event, Finish, OwnedDecoded, OwnedEvent};
 pub use limits::Limits;
+
+pub use encode::FmtDataWriter;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use encode::IoDataWriter;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use read::Reader;
 
 /// The media type of an event stream, for the `Content-Type` header. The
 /// stream is always UTF-8, so no `charset` parameter is needed.
