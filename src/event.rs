@@ -248,3 +248,48 @@ pub enum Finish {
     /// standard requires, an incomplete event is discarded, never dispatched.
     Truncated,
 }
+
+/// What a [`Decoder`](crate::Decoder) holds for the line and event in progress, in bytes,
+/// from [`Decoder::buffered`](crate::Decoder::buffered): for monitoring memory per connection, and for
+/// tests and fuzz targets that check the limits hold.
+///
+/// Each part is bounded by the decoder's [`Limits`](crate::Limits): `line` by
+/// `max_line_len`, `data` by `max_event_len`, and `event_type` and `id`, each
+/// decoded from one line, by three times `max_line_len` (an invalid byte
+/// decodes to the three bytes of U+FFFD). The last event ID, which persists
+/// across events, is not counted.
+///
+/// ```
+/// let mut decoder = ssewire::Decoder::new();
+/// decoder.feed(b"data: cut", |_| {});
+/// assert_eq!(decoder.buffered().line, 9);
+/// assert_eq!(decoder.buffered().total(), 9);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub struct Buffered {
+    /// Stream bytes of a line that a chunk boundary cut, kept until its end
+    /// arrives.
+    pub line: usize,
+    /// The event's data so far: its `data` values joined by LF, in bytes.
+    pub data: usize,
+    /// The event's type so far (its last `event` value), in bytes of text.
+    pub event_type: usize,
+    /// The event's pending `id` value, committed at its blank line, in bytes
+    /// of text.
+    pub id: usize,
+}
+
+impl Buffered {
+    /// All parts added up.
+    ///
+    /// ```
+    /// let mut decoder = ssewire::Decoder::new();
+    /// decoder.feed(b"event: x\nid: 12\n", |_| {});
+    /// assert_eq!(decoder.buffered().total(), 3);
+    /// ```
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.line + self.data + self.event_type + self.id
+    }
+}

@@ -115,10 +115,10 @@ mod limits;
 mod read;
 mod scan;
 
-pub use decode::{Buffered, Decoder, DecoderBuilder};
+pub use decode::{Decoder, DecoderBuilder};
 pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
-pub use event::{Decoded, Event, Finish, OwnedDecoded, OwnedEvent};
+pub use event::{Buffered, Decoded, Event, Finish, OwnedDecoded, OwnedEvent};
 pub use limits::Limits;
 
 pub use encode::FmtDataWriter;

@@ -66,6 +66,7 @@
 #![allow(clippy::inline_always)]
 
 mod block;
+mod builder;
 mod lines;
 mod machine;
 mod rules;
@@ -75,130 +76,15 @@ mod utf8;
 use core::fmt;
 use core::time::Duration;
 
+pub use builder::DecoderBuilder;
+
 use block::Block;
+use builder::Caps;
 use lines::{LineBuf, Lines};
 use machine::Lent;
 
-use crate::event::{Decoded, Finish};
+use crate::event::{Buffered, Decoded, Finish};
 use crate::limits::Limits;
-
-/// Builds a [`Decoder`] with non-default settings.
-///
-/// ```
-/// use ssewire::{Decoded, Decoder, Limits};
-///
-/// let mut decoder = Decoder::builder()
-///     .comments(true)
-///     .limits(Limits::default().max_event_len(Some(64 * 1024)))
-///     .build();
-/// let (item, _) = decoder.decode(b": keep-alive\n");
-/// assert_eq!(item, Some(Decoded::Comment("keep-alive")));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[must_use]
-pub struct DecoderBuilder {
-    limits: Limits,
-    comments: bool,
-}
-
-impl DecoderBuilder {
-    /// Sets the limits; default [`Limits::default`].
-    ///
-    /// ```
-    /// use ssewire::{Decoder, Limits};
-    ///
-    /// let decoder = Decoder::builder().limits(Limits::unlimited()).build();
-    /// assert_eq!(decoder.limits(), Limits::unlimited());
-    /// ```
-    pub fn limits(mut self, limits: Limits) -> DecoderBuilder {
-        self.limits = limits;
-        self
-    }
-
-    /// Reports comment lines as [`Decoded::Comment`] (for keep-alive
-    /// detection); default off, which skips them as the standard's
-    /// interpretation does.
-    ///
-    /// ```
-    /// use ssewire::{Decoded, Decoder};
-    ///
-    /// let mut comments = Vec::new();
-    /// let mut decoder = Decoder::builder().comments(true).build();
-    /// decoder.feed(b": ping\n:\n", |item| {
-    ///     if let Decoded::Comment(text) = item {
-    ///         comments.push(text.to_owned());
-    ///     }
-    /// });
-    /// assert_eq!(comments, ["ping", ""]);
-    /// ```
-    pub fn comments(mut self, yes: bool) -> DecoderBuilder {
-        self.comments = yes;
-        self
-    }
-
-    /// Builds the decoder. It holds no heap memory until it needs to.
-    ///
-    /// ```
-    /// let decoder = ssewire::Decoder::builder().build();
-    /// assert_eq!(decoder.buffered().total(), 0);
-    /// ```
-    pub fn build(self) -> Decoder {
-        Decoder {
-            line: LineBuf::default(),
-            lines: Lines::default(),
-            block: Block::default(),
-            retry: None,
-            caps: Caps::from(self.limits),
-            comments: self.comments,
-            lent: Lent::Nothing,
-        }
-    }
-}
-
-/// What a [`Decoder`] holds for the line and event in progress, in bytes,
-/// from [`Decoder::buffered`]: for monitoring memory per connection, and for
-/// tests and fuzz targets that check the limits hold.
-///
-/// Each part is bounded by the decoder's [`Limits`]: `line` by
-/// `max_line_len`, `data` by `max_event_len`, and `event_type` and `id`, each
-/// decoded from one line, by three times `max_line_len` (an invalid byte
-/// decodes to the three bytes of U+FFFD). The last event ID, which persists
-/// across events, is not counted.
-///
-/// ```
-/// let mut decoder = ssewire::Decoder::new();
-/// decoder.feed(b"data: cut", |_| {});
-/// assert_eq!(decoder.buffered().line, 9);
-/// assert_eq!(decoder.buffered().total(), 9);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub struct Buffered {
-    /// Stream bytes of a line that a chunk boundary cut, kept until its end
-    /// arrives.
-    pub line: usize,
-    /// The event's data so far: its `data` values joined by LF, in bytes.
-    pub data: usize,
-    /// The event's type so far (its last `event` value), in bytes of text.
-    pub event_type: usize,
-    /// The event's pending `id` value, committed at its blank line, in bytes
-    /// of text.
-    pub id: usize,
-}
-
-impl Buffered {
-    /// All parts added up.
-    ///
-    /// ```
-    /// let mut decoder = ssewire::Decoder::new();
-    /// decoder.feed(b"event: x\nid: 12\n", |_| {});
-    /// assert_eq!(decoder.buffered().total(), 3);
-    /// ```
-    #[must_use]
-    pub fn total(&self) -> usize {
-        self.line + self.data + self.event_type + self.id
-    }
-}
 
 /// Incremental `text/event-stream` decoder.
 ///
@@ -226,22 +112,6 @@ pub struct Decoder {
 // One decoder per connection: keep it within 160 bytes (its four buffers
 // take 96).
 const _: () = assert!(core::mem::size_of::<Decoder>() <= 160);
-
-/// The limits with "none" as `usize::MAX`, which no buffer can reach.
-#[derive(Clone, Copy)]
-struct Caps {
-    line: usize,
-    event: usize,
-}
-
-impl From<Limits> for Caps {
-    fn from(limits: Limits) -> Caps {
-        Caps {
-            line: limits.line_cap(),
-            event: limits.event_cap(),
-        }
-    }
-}
 
 impl Default for Decoder {
     fn default() -> Decoder {
