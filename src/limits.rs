@@ -34,11 +34,12 @@ const DATA_PREFIX: &str = "data: ";
 /// let limits = Limits::default()
 ///     .max_event_len(Some(event_limit))
 ///     .max_line_len(Some(event_limit + "data: ".len()));
+/// assert_eq!(limits.max_line_len, Some(64 * 1024 * 1024 + 6));
+/// // The defaults keep the same relation.
 /// assert_eq!(
 ///     Limits::DEFAULT_MAX_LINE_LEN,
 ///     Limits::DEFAULT_MAX_EVENT_LEN + "data: ".len()
 /// );
-/// # let _ = limits;
 /// ```
 ///
 /// # Memory
@@ -83,8 +84,8 @@ const DATA_PREFIX: &str = "data: ";
 #[non_exhaustive]
 pub struct Limits {
     /// Longest line accepted, in bytes of the stream, not counting its line
-    /// ending. Applies
-    /// to every line: fields, comments and unknown fields alike. `None`: no
+    /// ending. Applies to every line: fields, comments and unknown fields
+    /// alike. `None`: no
     /// limit. Default: [`Limits::DEFAULT_MAX_LINE_LEN`].
     pub max_line_len: Option<usize>,
     /// Largest event data accepted, in bytes of decoded text (UTF-8, with
