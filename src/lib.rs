@@ -144,6 +144,7 @@ pub const MEDIA_TYPE: &str = "text/event-stream";
 /// assert!(!ssewire::is_event_stream("text/html"));
 /// assert!(!ssewire::is_event_stream("text/event-streams"));
 /// ```
+#[must_use]
 pub fn is_event_stream(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default();
     essence
