@@ -2,109 +2,24 @@
 //! whether it is one `data` line or many, whole or in 64 KiB reads, and the
 //! decoder's memory stays within what [`Limits`] documents.
 //!
-//! Memory is measured by a counting global allocator that counts per thread
-//! (only the allocations the measuring test's own thread makes while it
-//! measures), so tests running in parallel do not disturb each other; the
-//! tests also take [`serial`], so that no two of them hold hundreds of MiB at
-//! once. The allocator needs `unsafe impl GlobalAlloc`, so this file allows
-//! `unsafe_code`; the crate's own sources forbid it.
-#![allow(unsafe_code)]
+//! Memory is measured by the shared counting allocator (`common/alloc.rs`),
+//! per thread; the tests also take [`serial`], so that no two of them hold
+//! hundreds of MiB at once.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+#[path = "common/alloc.rs"]
+mod counting;
 
+use counting::serial;
 use ssewire::{DecodeError, Decoded, Decoder, Finish, Limits};
-
-// ---------------------------------------------------------------------------
-// Counting allocator
-// ---------------------------------------------------------------------------
-
-thread_local! {
-    static MEASURING: Cell<bool> = const { Cell::new(false) };
-    /// Live bytes relative to the start of the measurement, and their peak.
-    static LIVE: Cell<(isize, isize)> = const { Cell::new((0, 0)) };
-}
-
-/// Records a change of live heap on the current thread, if it is measuring.
-/// `try_with` because the allocator also runs while thread-locals are torn
-/// down; the cells are `const`-initialised and have no destructor, so reading
-/// them never allocates.
-fn record(grow: isize) {
-    if MEASURING.try_with(Cell::get) != Ok(true) {
-        return;
-    }
-    let _ = LIVE.try_with(|cell| {
-        let (live, peak) = cell.get();
-        cell.set((live + grow, peak.max(live + grow)));
-    });
-}
-
-fn signed(n: usize) -> isize {
-    isize::try_from(n).expect("allocation sizes fit in isize")
-}
-
-/// The system allocator, with per-thread counting.
-struct Counting;
-
-// SAFETY: every method forwards to `System` with the same arguments, and the
-// bookkeeping only touches `const`-initialised thread-local cells.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as ours.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            record(signed(layout.size()));
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as ours.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            record(signed(layout.size()));
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) };
-        record(-signed(layout.size()));
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: same contract as ours.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            record(signed(new_size) - signed(layout.size()));
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
 
 /// Runs `work` while counting this thread's heap; returns its result and the
 /// peak of live bytes above the start.
 fn peak_heap<R>(work: impl FnOnce() -> R) -> (R, usize) {
-    LIVE.with(|cell| cell.set((0, 0)));
-    MEASURING.with(|flag| flag.set(true));
-    let result = work();
-    MEASURING.with(|flag| flag.set(false));
-    let (_, peak) = LIVE.with(Cell::get);
+    let (result, usage) = counting::measure(work);
     (
         result,
-        usize::try_from(peak).expect("a peak is never negative"),
+        usize::try_from(usage.peak).expect("a peak is never negative"),
     )
-}
-
-/// Serialises the tests of this binary: each holds tens of MiB.
-fn serial() -> MutexGuard<'static, ()> {
-    static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 // ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ const REPLACEMENT_LEN: usize = char::REPLACEMENT_CHARACTER.len_utf8();
 /// not all be validated yet (see `Data` in `store.rs`).
 pub(super) trait TextBuf {
     fn push_text(&mut self, text: &str);
+    fn reserve_exact(&mut self, additional: usize);
 }
 
 impl TextBuf for String {
@@ -24,12 +25,20 @@ impl TextBuf for String {
     fn push_text(&mut self, text: &str) {
         self.push_str(text);
     }
+
+    fn reserve_exact(&mut self, additional: usize) {
+        String::reserve_exact(self, additional);
+    }
 }
 
 impl TextBuf for Vec<u8> {
     #[inline]
     fn push_text(&mut self, text: &str) {
         self.extend_from_slice(text.as_bytes());
+    }
+
+    fn reserve_exact(&mut self, additional: usize) {
+        Vec::reserve_exact(self, additional);
     }
 }
 
@@ -40,6 +49,9 @@ pub(super) fn push_lossy<B: TextBuf + ?Sized>(out: &mut B, bytes: &[u8]) {
         out.push_text(text);
         return;
     }
+    // Decoded piece by piece, the buffer would grow by doubling: reserve what
+    // it needs, so that a buffer bounded by a limit holds no more.
+    out.reserve_exact(decoded_len(bytes));
     for chunk in bytes.utf8_chunks() {
         out.push_text(chunk.valid());
         if !chunk.invalid().is_empty() {
@@ -50,8 +62,7 @@ pub(super) fn push_lossy<B: TextBuf + ?Sized>(out: &mut B, bytes: &[u8]) {
 
 /// `bytes` decoded lossily, as a new buffer.
 pub(super) fn lossy_vec(bytes: &[u8]) -> Vec<u8> {
-    // Exactly the size needed: a buffer bounded by a limit stays within it.
-    let mut out = Vec::with_capacity(decoded_len(bytes));
+    let mut out = Vec::new();
     push_lossy(&mut out, bytes);
     out
 }
