@@ -5,6 +5,7 @@ use alloc::string::String;
 use core::fmt;
 use core::time::Duration;
 
+use crate::encode::Message;
 use crate::error::DecodeError;
 
 /// An event dispatched by the decoder.
@@ -35,6 +36,12 @@ pub struct Event<'a> {
     /// from event to event until an `id` field changes it, and is empty when
     /// no `id` was ever set (or an empty one reset it).
     pub last_event_id: &'a str,
+    /// Whether the block named its own type: `event_type` came from a
+    /// non-empty `event` field, not the default `message`.
+    pub own_type: bool,
+    /// Whether the block had its own `id` field, so that `last_event_id` was
+    /// set by it rather than carried over from an earlier block.
+    pub own_id: bool,
 }
 
 impl<'a> Event<'a> {
@@ -55,9 +62,90 @@ impl<'a> Event<'a> {
             event_type,
             data,
             last_event_id,
+            own_type: false,
+            own_id: false,
         }
     }
 
+    /// Sets [`Event::own_type`] and [`Event::own_id`], which [`Event::new`]
+    /// leaves `false`.
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder, Event};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let (item, _) = decoder.decode(b"id: 7\ndata: 1\n\n");
+    /// let expected = Event::new("message", "1", "7").with_own_fields(false, true);
+    /// assert_eq!(item, Some(Decoded::Event(expected)));
+    /// ```
+    #[must_use]
+    pub const fn with_own_fields(mut self, own_type: bool, own_id: bool) -> Event<'a> {
+        self.own_type = own_type;
+        self.own_id = own_id;
+        self
+    }
+
+    /// The message that writes this event's block again as it came: its
+    /// data, and `event` and `id` lines only where the block had its own.
+    /// A proxy that decodes and re-encodes a stream adds no line that was
+    /// never sent. Decoded values never hold what the encoder refuses, so
+    /// writing the message cannot fail for them.
+    ///
+    /// The ID an event carries over may have been set by a block with no
+    /// data, which dispatched nothing; to pass it on, see
+    /// [`Event::to_message_after`].
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut out = Vec::new();
+    /// decoder.feed(b"id: 1\ndata: a\n\nevent: tick\ndata: b\n\n", |item| {
+    ///     if let Decoded::Event(event) = item {
+    ///         event.to_message().write_to_vec(&mut out).expect("decoded values encode");
+    ///     }
+    /// });
+    /// assert_eq!(out, b"id: 1\ndata: a\n\nevent: tick\ndata: b\n\n");
+    /// ```
+    pub fn to_message(&self) -> Message<'a> {
+        let mut message = Message::new(self.data);
+        if self.own_type {
+            message = message.event(self.event_type);
+        }
+        if self.own_id {
+            message = message.id(self.last_event_id);
+        }
+        message
+    }
+
+    /// As [`Event::to_message`], for a receiver whose last event ID is
+    /// `receivers_id` (the last one forwarded to it): the `id` line is also
+    /// written when the event's ID differs from it, so the receiver ends up
+    /// with the same last event ID as the sender.
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut out = Vec::new();
+    /// let mut forwarded = String::new();
+    /// // The first block sets an ID and dispatches nothing.
+    /// decoder.feed(b"id: 5\n\ndata: a\n\ndata: b\n\n", |item| {
+    ///     if let Decoded::Event(event) = item {
+    ///         let message = event.to_message_after(&forwarded);
+    ///         message.write_to_vec(&mut out).expect("decoded values encode");
+    ///         forwarded = event.last_event_id.to_owned();
+    ///     }
+    /// });
+    /// assert_eq!(out, b"id: 5\ndata: a\n\ndata: b\n\n");
+    /// ```
+    pub fn to_message_after(&self, receivers_id: &str) -> Message<'a> {
+        let message = self.to_message();
+        if !self.own_id && self.last_event_id != receivers_id {
+            return message.id(self.last_event_id);
+        }
+        message
+    }
     /// Copies the event into an [`OwnedEvent`], in one allocation.
     ///
     /// ```
@@ -82,6 +170,8 @@ impl<'a> Event<'a> {
             text,
             type_end: self.event_type.len(),
             data_end: self.event_type.len() + self.data.len(),
+            own_type: self.own_type,
+            own_id: self.own_id,
         }
     }
 }
@@ -95,6 +185,8 @@ pub struct OwnedEvent {
     text: String,
     type_end: usize,
     data_end: usize,
+    own_type: bool,
+    own_id: bool,
 }
 
 impl OwnedEvent {
@@ -105,9 +197,13 @@ impl OwnedEvent {
     /// use ssewire::{Decoder, Decoded, OwnedEvent};
     ///
     /// let mut decoder = Decoder::new();
-    /// let (item, _) = decoder.decode(b"event: add\nid: 7\ndata: 1\n\n");
+    /// let (item, _) = decoder.decode(b"id: 7\ndata: 1\n\ndata: 2\n\n");
     /// let Some(Decoded::Event(event)) = item else { panic!("an event") };
-    /// assert_eq!(event.into_owned(), OwnedEvent::new("add", "1", "7"));
+    /// // The block's `id` is its own: `OwnedEvent::new` leaves that unset.
+    /// assert_ne!(event.into_owned(), OwnedEvent::new("message", "1", "7"));
+    /// let (item, _) = decoder.decode(b"data: 2\n\n");
+    /// let Some(Decoded::Event(event)) = item else { panic!("an event") };
+    /// assert_eq!(event.into_owned(), OwnedEvent::new("message", "2", "7"));
     /// ```
     pub fn new(event_type: &str, data: &str, last_event_id: &str) -> OwnedEvent {
         Event::new(event_type, data, last_event_id).into_owned()
@@ -128,6 +224,16 @@ impl OwnedEvent {
         &self.text[self.data_end..]
     }
 
+    /// Whether the block named its own type; see [`Event::own_type`].
+    pub fn own_type(&self) -> bool {
+        self.own_type
+    }
+
+    /// Whether the block had its own `id` field; see [`Event::own_id`].
+    pub fn own_id(&self) -> bool {
+        self.own_id
+    }
+
     /// Borrows the event back as an [`Event`].
     ///
     /// ```
@@ -143,6 +249,8 @@ impl OwnedEvent {
             event_type: self.event_type(),
             data: self.data(),
             last_event_id: self.last_event_id(),
+            own_type: self.own_type,
+            own_id: self.own_id,
         }
     }
 }
@@ -153,7 +261,16 @@ impl fmt::Debug for OwnedEvent {
             .field("event_type", &self.event_type())
             .field("data", &self.data())
             .field("last_event_id", &self.last_event_id())
+            .field("own_type", &self.own_type())
+            .field("own_id", &self.own_id())
             .finish()
+    }
+}
+
+impl<'a> From<Event<'a>> for Message<'a> {
+    /// See [`Event::to_message`].
+    fn from(event: Event<'a>) -> Message<'a> {
+        event.to_message()
     }
 }
 
