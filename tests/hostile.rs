@@ -246,7 +246,7 @@ fn millions_of_blank_lines_are_linear() {
         let count = periodic_run(&mut decoder, &source, repeats, |_| false);
         let mut tail = Vec::new();
         decoder.feed(b"\ndata: end\n\n", |item| {
-            tail.push(common::plain(item.into_owned()))
+            tail.push(common::plain(item.into_owned()));
         });
         assert_eq!(tail, [event("message", "end", "")]);
         count
@@ -262,7 +262,7 @@ fn millions_of_comment_lines_are_linear() {
         let count = periodic_run(&mut decoder, &source, repeats, |_| false);
         let mut tail = Vec::new();
         decoder.feed(b"data: end\n\n", |item| {
-            tail.push(common::plain(item.into_owned()))
+            tail.push(common::plain(item.into_owned()));
         });
         assert_eq!(tail, [event("message", "end", "")]);
         count
@@ -290,7 +290,7 @@ fn millions_of_id_lines_are_linear() {
         periodic_run(&mut decoder, &one_block, repeats, |_| false);
         let mut tail = Vec::new();
         decoder.feed(b"data: end\n\n", |item| {
-            tail.push(common::plain(item.into_owned()))
+            tail.push(common::plain(item.into_owned()));
         });
         assert_eq!(tail, [event("message", "end", "333")]);
         count
