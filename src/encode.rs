@@ -11,8 +11,12 @@ use core::time::Duration;
 
 use crate::error::EncodeError;
 use crate::scan;
+use sink::{Counter, FmtSink, Sink};
+#[cfg(feature = "std")]
+use sink::{IO_BUF, IoSink};
 
 mod data;
+mod sink;
 
 pub use data::FmtDataWriter;
 #[cfg(feature = "std")]
@@ -297,88 +301,6 @@ fn format_u64(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
         if n == 0 {
             return &digits[at..];
         }
-    }
-}
-
-/// Where encoded bytes go. Writes cannot fail midway for `Vec`; sinks that
-/// can fail remember the first error and ignore the rest.
-trait Sink {
-    fn put(&mut self, bytes: &[u8]);
-}
-
-impl Sink for Vec<u8> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-struct Counter(usize);
-
-impl Sink for Counter {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
-    }
-}
-
-struct FmtSink<'w, W: ?Sized> {
-    out: &'w mut W,
-    failed: bool,
-}
-
-impl<W: fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
-    fn put(&mut self, bytes: &[u8]) {
-        // Every piece is a whole `&str` or one of its lines, which are cut at
-        // ASCII bytes, so this never fails.
-        let Ok(text) = core::str::from_utf8(bytes) else {
-            self.failed = true;
-            return;
-        };
-        if !self.failed && self.out.write_str(text).is_err() {
-            self.failed = true;
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-const IO_BUF: usize = 512;
-
-#[cfg(feature = "std")]
-struct IoSink<'w, W: ?Sized> {
-    out: &'w mut W,
-    buf: [u8; IO_BUF],
-    len: usize,
-    error: Option<std::io::Error>,
-}
-
-#[cfg(feature = "std")]
-impl<W: std::io::Write + ?Sized> IoSink<'_, W> {
-    fn flush(&mut self) {
-        if self.error.is_none() && self.len > 0 {
-            if let Err(error) = self.out.write_all(&self.buf[..self.len]) {
-                self.error = Some(error);
-            }
-        }
-        self.len = 0;
-    }
-}
-
-#[cfg(feature = "std")]
-impl<W: std::io::Write + ?Sized> Sink for IoSink<'_, W> {
-    fn put(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > IO_BUF {
-            self.flush();
-        }
-        if bytes.len() > IO_BUF {
-            if self.error.is_none() {
-                if let Err(error) = self.out.write_all(bytes) {
-                    self.error = Some(error);
-                }
-            }
-            return;
-        }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
     }
 }
 
