@@ -57,6 +57,16 @@ impl<'a> Message<'a> {
     /// An event carrying `data`. Line breaks in it (LF, CR or CR LF) become
     /// separate `data` lines, which receivers join with LF. Empty data is
     /// still written as a `data` line, so the event is dispatched.
+    ///
+    /// ```
+    /// use ssewire::Message;
+    ///
+    /// let mut out = Vec::new();
+    /// Message::new("one\r\ntwo").write_to_vec(&mut out)?;
+    /// Message::new("").write_to_vec(&mut out)?;
+    /// assert_eq!(out, b"data: one\ndata: two\n\ndata: \n\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
     pub const fn new(data: &'a str) -> Message<'a> {
         Message {
             data: Some(data),
@@ -68,6 +78,18 @@ impl<'a> Message<'a> {
     }
 
     /// Sets or replaces the data; see [`Message::new`].
+    ///
+    /// ```
+    /// use ssewire::Message;
+    ///
+    /// let template = Message::default().event("tick");
+    /// let mut out = Vec::new();
+    /// for n in ["1", "2"] {
+    ///     template.data(n).write_to_vec(&mut out)?;
+    /// }
+    /// assert_eq!(out, b"event: tick\ndata: 1\n\nevent: tick\ndata: 2\n\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
     pub const fn data(mut self, data: &'a str) -> Message<'a> {
         self.data = Some(data);
         self
@@ -75,6 +97,16 @@ impl<'a> Message<'a> {
 
     /// Sets the event type (`event` field). Receivers use `message` when it is
     /// absent or empty. Must not contain CR or LF.
+    ///
+    /// ```
+    /// use ssewire::{EncodeError, Message};
+    ///
+    /// let mut out = Vec::new();
+    /// Message::new("{}").event("update").write_to_vec(&mut out)?;
+    /// assert_eq!(out, b"event: update\ndata: {}\n\n");
+    /// assert_eq!(Message::new("{}").event("a\rb").validate(), Err(EncodeError::LineBreakInEventType));
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub const fn event(mut self, event_type: &'a str) -> Message<'a> {
         self.event_type = Some(event_type);
         self
@@ -82,6 +114,17 @@ impl<'a> Message<'a> {
 
     /// Sets the `id` field, which becomes the receiver's last event ID (an
     /// empty id resets it). Must not contain CR, LF or NUL.
+    ///
+    /// ```
+    /// use ssewire::Message;
+    ///
+    /// let mut out = Vec::new();
+    /// Message::new("x").id("42").write_to_vec(&mut out)?;
+    /// // An empty id resets the receiver's last event ID.
+    /// Message::default().id("").write_to_vec(&mut out)?;
+    /// assert_eq!(out, b"id: 42\ndata: x\n\nid: \n\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
     pub const fn id(mut self, id: &'a str) -> Message<'a> {
         self.id = Some(id);
         self
@@ -169,6 +212,20 @@ impl<'a> Message<'a> {
     }
 
     /// Appends the encoded message to `out`. On error nothing is written.
+    ///
+    /// ```
+    /// use ssewire::{EncodeError, Message};
+    ///
+    /// let mut body = b"retry: 1000\n".to_vec();
+    /// Message::new("hi").event("greeting").write_to_vec(&mut body)?;
+    /// assert_eq!(body, b"retry: 1000\nevent: greeting\ndata: hi\n\n");
+    ///
+    /// // Refused before anything is written: the body is unchanged.
+    /// let refused = Message::new("x").id("1\nevent: forged").write_to_vec(&mut body);
+    /// assert_eq!(refused, Err(EncodeError::LineBreakInId));
+    /// assert_eq!(body, b"retry: 1000\nevent: greeting\ndata: hi\n\n");
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub fn write_to_vec(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.validate()?;
         self.emit(out);

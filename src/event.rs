@@ -210,26 +210,76 @@ impl OwnedEvent {
     }
 
     /// The event type; see [`Event::event_type`].
+    ///
+    /// ```
+    /// let event = ssewire::OwnedEvent::new("add", "1", "7");
+    /// assert_eq!(
+    ///     (event.event_type(), event.data(), event.last_event_id()),
+    ///     ("add", "1", "7")
+    /// );
+    /// assert!(!event.own_type() && !event.own_id());
+    /// ```
+    #[must_use]
     pub fn event_type(&self) -> &str {
         &self.text[..self.type_end]
     }
 
     /// The data; see [`Event::data`].
+    ///
+    /// ```
+    /// let event = ssewire::OwnedEvent::new("add", "1", "7");
+    /// assert_eq!(
+    ///     (event.event_type(), event.data(), event.last_event_id()),
+    ///     ("add", "1", "7")
+    /// );
+    /// assert!(!event.own_type() && !event.own_id());
+    /// ```
+    #[must_use]
     pub fn data(&self) -> &str {
         &self.text[self.type_end..self.data_end]
     }
 
     /// The last event ID in force; see [`Event::last_event_id`].
+    ///
+    /// ```
+    /// let event = ssewire::OwnedEvent::new("add", "1", "7");
+    /// assert_eq!(
+    ///     (event.event_type(), event.data(), event.last_event_id()),
+    ///     ("add", "1", "7")
+    /// );
+    /// assert!(!event.own_type() && !event.own_id());
+    /// ```
+    #[must_use]
     pub fn last_event_id(&self) -> &str {
         &self.text[self.data_end..]
     }
 
     /// Whether the block named its own type; see [`Event::own_type`].
+    ///
+    /// ```
+    /// let event = ssewire::OwnedEvent::new("add", "1", "7");
+    /// assert_eq!(
+    ///     (event.event_type(), event.data(), event.last_event_id()),
+    ///     ("add", "1", "7")
+    /// );
+    /// assert!(!event.own_type() && !event.own_id());
+    /// ```
+    #[must_use]
     pub fn own_type(&self) -> bool {
         self.own_type
     }
 
     /// Whether the block had its own `id` field; see [`Event::own_id`].
+    ///
+    /// ```
+    /// let event = ssewire::OwnedEvent::new("add", "1", "7");
+    /// assert_eq!(
+    ///     (event.event_type(), event.data(), event.last_event_id()),
+    ///     ("add", "1", "7")
+    /// );
+    /// assert!(!event.own_type() && !event.own_id());
+    /// ```
+    #[must_use]
     pub fn own_id(&self) -> bool {
         self.own_id
     }
