@@ -162,6 +162,7 @@ pub fn is_event_stream(content_type: &str) -> bool {
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot drift.
-#[cfg(doctest)]
+/// Compiled with `std` only: the README shows `std::io` use too.
+#[cfg(all(doctest, feature = "std"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
