@@ -16,6 +16,7 @@ mod eventsource_stream_peer;
 mod memchr_lines;
 mod naive;
 mod russe_peer;
+mod scan_validate;
 mod sse_codec_peer;
 mod sse_core_peer;
 mod sse_parse_peer;
@@ -72,6 +73,7 @@ pub enum Kind {
 pub fn all() -> Vec<Box<dyn SseParser>> {
     vec![
         Box::new(memchr_lines::MemchrLines),
+        Box::new(scan_validate::ScanValidate),
         Box::new(naive::Naive),
         Box::new(eventsource_stream_peer::EventsourceStream),
         Box::new(sse_stream_peer::SseStream),
