@@ -10,9 +10,11 @@
 //! full workload, then the median of --runs timed runs (fewer if the warm-up
 //! shows the cell would exceed --cell-budget-s; the table then says so).
 //! Then the encoders (src/encoders/) on the `small` and `large` event sets.
+//! `cargo run --release -- --conformance [--rows A,B] [--out PATH]`: strict conformance per decoder (src/conformance/).
 //! `--count`: callgrind instructions per input byte per cell instead (src/count.rs).
 //! `--rows` keeps rows whose name contains any of the comma-separated parts.
 
+mod conformance;
 mod count;
 mod encoders;
 mod parsers;
@@ -37,6 +39,8 @@ struct Config {
     workloads: Option<Vec<String>>,
     chunkings: Vec<Chunking>,
     count: bool,
+    conformance: bool,
+    show_case: Option<String>,
     count_kib: usize,
     jobs: usize,
     count_budget: f64,
@@ -65,9 +69,11 @@ fn parse_args() -> Config {
         workloads: None,
         chunkings: Chunking::ALL.to_vec(),
         count: false,
+        conformance: false,
+        show_case: None,
         count_kib: 1024,
         jobs: 1,
-        count_budget: 120.0,
+        count_budget: 60.0,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     if raw.first().map(String::as_str) == Some("--count-cell") {
@@ -103,6 +109,11 @@ fn parse_args() -> Config {
                     .collect();
             }
             "--count" => c.count = true,
+            "--conformance" => c.conformance = true,
+            "--show-case" => {
+                c.conformance = true;
+                c.show_case = Some(val());
+            }
             "--kib" => c.count_kib = val().parse().expect("--kib N"),
             "--jobs" => c.jobs = val().parse().expect("--jobs N"),
             "--count-budget-s" => c.count_budget = val().parse().expect("--count-budget-s S"),
@@ -119,7 +130,7 @@ fn parse_args() -> Config {
             "--no-encoders" => c.encoders = false,
             "--encoders-only" => c.parsers = false,
             "-h" | "--help" => {
-                println!("{}", include_str!("main.rs").lines().take(15).collect::<Vec<_>>().join("\n"));
+                println!("{}", include_str!("main.rs").lines().take(16).collect::<Vec<_>>().join("\n"));
                 std::process::exit(0);
             }
             other => panic!("unknown argument {other} (try --help)"),
@@ -128,6 +139,9 @@ fn parse_args() -> Config {
     assert!(c.runs >= 1 && c.jobs >= 1);
     if c.count && !c.out_given {
         c.out = Some("peers-count.md".to_string());
+    }
+    if c.conformance && !c.out_given {
+        c.out = Some("peers-conformance.md".to_string());
     }
     c
 }
@@ -337,6 +351,41 @@ fn main() {
         .filter(|p| cfg.only.as_ref().is_none_or(|o| p.name().contains(o.as_str())))
         .filter(|p| cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| p.name().contains(r.as_str()))))
         .collect();
+    if cfg.conformance {
+        let started = Instant::now();
+        // Peers that panic on a case are scored `panic`; their messages would only be noise here.
+        std::panic::set_hook(Box::new(|_| {}));
+        let cases = conformance::cases();
+        if let Some(name) = &cfg.show_case {
+            let case = cases.iter().find(|c| &c.name == name).unwrap_or_else(|| panic!("no case {name}"));
+            println!("input: {:?}\nexpected: {:?}", String::from_utf8_lossy(&case.input), case.accepted[0]);
+            for (row, driver) in conformance::drivers() {
+                if cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| row.contains(r.as_str()))) {
+                    for size in conformance::CHUNK_SIZES {
+                        let chunks = conformance::split(&case.input, size);
+                        println!("{row} @ {size:?}: {:?}", conformance::run_guarded(driver, &chunks));
+                    }
+                }
+            }
+            return;
+        }
+        let scores: Vec<conformance::RowScore> = conformance::drivers()
+            .into_iter()
+            .filter(|(name, _)| cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| name.contains(r.as_str()))))
+            .map(|(name, driver)| {
+                let s = conformance::score(name, driver, &cases);
+                eprintln!("  {name:<26} {}/{} strict, {}/{} whole", s.strict, cases.len(), s.whole, cases.len());
+                s
+            })
+            .collect();
+        let md = conformance::render(&scores, &cases, started.elapsed().as_secs_f64());
+        print!("{md}");
+        if let Some(path) = &cfg.out {
+            std::fs::write(path, &md).expect("write markdown");
+            eprintln!("wrote {path}");
+        }
+        return;
+    }
     let selected = |k: &WKind| {
         cfg.workloads
             .as_ref()

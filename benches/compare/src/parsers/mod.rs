@@ -24,6 +24,8 @@ mod sse_stream_peer;
 mod sseer_peer;
 mod ssewire_row;
 
+pub use chunk_reader::ChunkReader;
+
 /// What one full parse of a workload produced.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
