@@ -654,7 +654,7 @@ fn main() {
     let _ = writeln!(
         md,
         "- **Figures are noisy** (2 shared cores, other jobs running): read ratios between rows of one column, not absolutes. \
-         Re-run: `cd benches/compare && cargo run --release` (`--help` for options), then `python3 scripts/perf_chart.py` for the chart."
+         Re-run: `cd benches/compare && cargo run --release` (`--help` for options), then `python3 perf_chart.py` for the chart."
     );
     let _ = writeln!(md, "- Chunkings: `whole` = the workload as one `&[u8]` (where the API allows), `4 KiB` = typical socket reads, `64 B` = pathological small reads, `1–1460 B` = sizes drawn uniformly from 1..=1460 (TCP segment payloads) by a fixed-seed generator, the same cuts every run.\n");
 
