@@ -71,11 +71,23 @@ pub struct CountConfig {
     pub cell_budget: f64,
     pub out: Option<String>,
     pub command_line: String,
+    /// Runs per cell, each with a padding argument longer by [`STACK_STEP`]
+    /// bytes; the table gives the median and the spread.
+    pub align_runs: usize,
 }
 
+/// Growth of the padding argument between layout runs. The argument sits on
+/// the initial stack and is copied into the first heap allocations, so a
+/// longer one moves both stack and heap addresses: how much a cell's count
+/// depends on alignment shows in the spread over runs. 16 bytes is the
+/// stack's own alignment and the allocator's size step.
+pub const STACK_STEP: usize = 16;
+
 enum CellResult {
+    /// `ir` is the median of `runs` (the lower one for an even count).
     Counted {
         ir: u64,
+        runs: Vec<u64>,
         input: u64,
         events: u64,
         ok: bool,
@@ -91,6 +103,9 @@ enum CellResult {
 /// used only to decide which super-linear cells to skip.
 const CALLGRIND_SLOWDOWN: f64 = 200.0;
 
+/// Probe scaling exponents from here up mark a cell as super-linear.
+const SUPER_LINEAR: f64 = 1.7;
+
 /// A cell still running after this many times its budget is killed and
 /// reported as failed, so one bad estimate cannot stall the run.
 const TIMEOUT_FACTOR: f64 = 3.0;
@@ -102,9 +117,14 @@ pub fn run(
     chunkings: &[Chunking],
 ) {
     let started = Instant::now();
-    let exe = std::env::current_exe().expect("current_exe");
-    let scratch = std::env::temp_dir().join(format!("peers-count-{}", std::process::id()));
+    // The child runs from a path of the same length on every run and machine:
+    // its path is copied onto the initial stack (argv[0] and the aux vector)
+    // and into the first heap allocations, so another length moves stack and
+    // heap addresses, which moved one ssewire cell by 2%.
+    let scratch = PathBuf::from(format!("/tmp/peers-count-{:010}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let exe = scratch.join("peers-bench");
+    std::fs::copy(std::env::current_exe().expect("current_exe"), &exe).expect("copy the harness binary");
 
     let mut cells: Vec<(usize, usize, usize)> = Vec::new();
     for ki in 0..kinds.len() {
@@ -119,8 +139,9 @@ pub fn run(
     let results: Mutex<Vec<Option<CellResult>>> =
         Mutex::new((0..cells.len()).map(|_| None).collect());
     eprintln!(
-        "== count: {} cells, {} job(s), {} bytes per workload",
+        "== count: {} cells x {} layout run(s), {} job(s), {} bytes per workload",
         cells.len(),
+        cfg.align_runs,
         cfg.jobs,
         cfg.bytes
     );
@@ -150,7 +171,7 @@ pub fn run(
                     let (kind, row, ch) = (kinds[ki], own[ri].as_ref(), chunkings[ci]);
                     let r = count_cell(
                         &exe,
-                        &scratch.join(format!("cell-{i}.out")),
+                        &scratch.join(format!("cell-{i}")),
                         row,
                         kind,
                         ch,
@@ -207,7 +228,7 @@ pub fn run(
 
 fn count_cell(
     exe: &Path,
-    out_file: &PathBuf,
+    out_file: &Path,
     row: &dyn SseParser,
     kind: WKind,
     ch: Chunking,
@@ -215,12 +236,62 @@ fn count_cell(
 ) -> CellResult {
     let (native, exponent) = crate::estimate_full_run(row, kind, ch, cfg.bytes);
     let est = native * CALLGRIND_SLOWDOWN;
+    // A super-linear cell's instructions per byte grow with the workload size,
+    // so its figure would describe the size chosen here, not the row; and
+    // callgrind runs such copy-heavy loops far slower than the factor above.
+    if exponent >= SUPER_LINEAR {
+        return CellResult::Skipped(format!("super-linear (native probe scaling ~n^{exponent:.1})"));
+    }
     if est > cfg.cell_budget {
         return CellResult::Skipped(format!(
             "est. {} under callgrind (native probe scaling ~n^{exponent:.1})",
             crate::fmt_secs(est)
         ));
     }
+    let t = Instant::now();
+    let mut runs = Vec::with_capacity(cfg.align_runs);
+    let mut nums: Vec<u64> = Vec::new();
+    for k in 0..cfg.align_runs.max(1) {
+        let pad = "x".repeat(STACK_STEP * k);
+        let out_file = out_file.with_extension(format!("{k}.out"));
+        match run_once(exe, &out_file, row, kind, ch, cfg, &pad, est) {
+            Ok((ir, child_nums)) => {
+                if !nums.is_empty() && nums != child_nums {
+                    return CellResult::Failed(format!("results differ between runs: {nums:?} vs {child_nums:?}"));
+                }
+                runs.push(ir);
+                nums = child_nums;
+            }
+            Err(why) => return CellResult::Failed(why),
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    runs.sort_unstable();
+    let ir = runs[(runs.len() - 1) / 2];
+    let [got_events, got_data, events, blocks, data_bytes, input] = nums[..] else {
+        return CellResult::Failed(format!("unexpected child output {nums:?}"));
+    };
+    let want_events = if row.counts_blocks() { blocks } else { events };
+    let ok = got_events == want_events && (!row.reports_data_bytes() || got_data == data_bytes);
+    let detail = format!(
+        "got {got_events} events, {got_data} data bytes; expected {want_events}, {data_bytes}"
+    );
+    CellResult::Counted { ir, runs, input, events, ok, detail, secs }
+}
+
+/// One callgrind run of the cell: collected instructions and the child's
+/// printed counts.
+#[allow(clippy::too_many_arguments)]
+fn run_once(
+    exe: &Path,
+    out_file: &Path,
+    row: &dyn SseParser,
+    kind: WKind,
+    ch: Chunking,
+    cfg: &CountConfig,
+    pad: &str,
+    est: f64,
+) -> Result<(u64, Vec<u64>), String> {
     let t = Instant::now();
     let child = Command::new("valgrind")
         .env_clear()
@@ -234,13 +305,13 @@ fn count_cell(
             "--compress-pos=no",
         ])
         .arg(exe)
-        .args(["--count-cell", row.name(), kind.name(), &ch.arg(), &cfg.bytes.to_string()])
+        .args(["--count-cell", row.name(), kind.name(), &ch.arg(), &cfg.bytes.to_string(), pad])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return CellResult::Failed(format!("cannot run valgrind: {e}")),
+        Err(e) => return Err(format!("cannot run valgrind: {e}")),
     };
     let limit = cfg.cell_budget * TIMEOUT_FACTOR;
     loop {
@@ -250,49 +321,33 @@ fn count_cell(
                 let _ = child.kill();
                 let _ = child.wait();
                 let _ = std::fs::remove_file(out_file);
-                return CellResult::Failed(format!("killed after {limit:.0} s (estimate was {})", crate::fmt_secs(est)));
+                return Err(format!("killed after {limit:.0} s (estimate was {})", crate::fmt_secs(est)));
             }
             Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
-            Err(e) => return CellResult::Failed(format!("wait: {e}")),
+            Err(e) => return Err(format!("wait: {e}")),
         }
     }
-    let secs = t.elapsed().as_secs_f64();
     let output = match child.wait_with_output() {
         Ok(o) => o,
-        Err(e) => return CellResult::Failed(format!("cannot read valgrind's output: {e}")),
+        Err(e) => return Err(format!("cannot read valgrind's output: {e}")),
     };
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
-        return CellResult::Failed(format!("exit {}: {}", output.status, err.lines().last().unwrap_or("")));
+        return Err(format!("exit {}: {}", output.status, err.lines().last().unwrap_or("")));
     }
     let text = std::fs::read_to_string(out_file).unwrap_or_default();
     let _ = std::fs::remove_file(out_file);
     let Some(ir) = callgrind_total(&text) else {
-        return CellResult::Failed("no totals line in the callgrind output".into());
+        return Err("no totals line in the callgrind output".into());
     };
+    if ir == 0 {
+        return Err(format!("nothing collected: no function matched {TOGGLE}"));
+    }
     let nums: Vec<u64> = String::from_utf8_lossy(&output.stdout)
         .split_whitespace()
         .filter_map(|x| x.parse().ok())
         .collect();
-    let [got_events, got_data, events, blocks, data_bytes, input] = nums[..] else {
-        return CellResult::Failed(format!(
-            "unexpected child output {:?}",
-            String::from_utf8_lossy(&output.stdout)
-        ));
-    };
-    let want_events = if row.counts_blocks() { blocks } else { events };
-    let ok = got_events == want_events && (!row.reports_data_bytes() || got_data == data_bytes);
-    let detail = format!(
-        "got {got_events} events, {got_data} data bytes; expected {want_events}, {data_bytes}"
-    );
-    CellResult::Counted {
-        ir,
-        input,
-        events,
-        ok,
-        detail,
-        secs,
-    }
+    Ok((ir, nums))
 }
 
 /// The `totals:` (or, failing that, `summary:`) line of a callgrind output
@@ -385,18 +440,25 @@ fn render(
     );
     let _ = writeln!(
         md,
-        "- Method: each cell is one process under `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='{TOGGLE}'` \
-         with an empty environment: workload generation and chunk slicing uncollected, an uncollected warm-up parse of a {} KiB \
-         prefix (one-off lazy initialisation), then exactly one collected full parse of the workload (~{} KiB) with a fresh \
-         decoder, its events and their drop included. Figure: collected instructions (`Ir`) / input bytes. Deterministic: \
-         the same binary and inputs give the same count on every run (no load dependence); read differences of a few tenths \
-         of a percent between builds as code-layout noise.",
+        "- Method: each cell runs {} time(s), each as one process under `valgrind --tool=callgrind --collect-atstart=no \
+         --toggle-collect='{TOGGLE}'` with an empty environment, started from a path of fixed length, run k with a padding argument of {} × k bytes \
+         (it moves the initial stack and the first heap allocations): workload generation and chunk slicing uncollected, an uncollected \
+         warm-up parse of a {} KiB prefix (one-off lazy initialisation), then exactly one collected full parse of the workload \
+         (~{} KiB) with a fresh decoder, its events and their drop included. Figure: collected instructions (`Ir`) / input bytes, \
+         the median over the runs (the lower middle one for an even number). Deterministic: the same binary, inputs and \
+         padding give the same count on every run, whatever the machine's load; stack and heap addresses can move a cell by \
+         up to about 2% (seen on `ssewire (owned)` / `multiline` / 64 B between two start paths), so compare builds with \
+         several layout runs (`--align-runs 5`) and their medians.",
+        cfg.align_runs,
+        STACK_STEP,
         WARM_UP_BYTES >> 10,
         cfg.bytes >> 10
     );
     let _ = writeln!(
         md,
-        "- Cells whose native scaling probe predicts more than {} s under callgrind (super-linear rows) are skipped and marked `skipped¹`.",
+        "- Skipped cells (`skipped¹`): those whose native scaling probe (64 and 256 KiB prefixes) grows faster than n^{SUPER_LINEAR} \
+         (their Ir per byte would depend on the workload size), and those the probe predicts to take over {} s under callgrind. \
+         The probe is timed, so on a loaded machine a borderline cell can fall on either side; counted cells are exact.",
         cfg.cell_budget
     );
     let _ = writeln!(
@@ -530,6 +592,41 @@ fn render(
                     ratio(o, peer_v)
                 );
             }
+        }
+    }
+
+    if cfg.align_runs > 1 {
+        let mut spread: Vec<(f64, String)> = Vec::new();
+        for (i, &(ki, ri, ci)) in cells.iter().enumerate() {
+            if let CellResult::Counted { runs, .. } = &results[i] {
+                let (lo, hi) = (runs[0], runs[runs.len() - 1]);
+                if lo != hi {
+                    let pct = 100.0 * (hi - lo) as f64 / lo as f64;
+                    spread.push((
+                        pct,
+                        format!(
+                            "{} / {} / {}: {} – {} ({pct:.2}%)",
+                            rows[ri].name(),
+                            kinds[ki].name(),
+                            chunkings[ci].label(),
+                            thousands(lo),
+                            thousands(hi)
+                        ),
+                    ));
+                }
+            }
+        }
+        spread.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let _ = writeln!(
+            md,
+            "\n## Layout spread ({} runs per cell with padding 0, 16, 32, … bytes; cells not listed gave one count in every run)\n",
+            cfg.align_runs
+        );
+        if spread.is_empty() {
+            let _ = writeln!(md, "None: every cell gave the same count in every run.");
+        }
+        for (_, line) in &spread {
+            let _ = writeln!(md, "- {line}");
         }
     }
 

@@ -3,7 +3,7 @@
 //! `cargo run --release -- [--mib N] [--runs N] [--only SUBSTR] [--rows A,B] [--workload NAME[,NAME]]
 //!  [--chunks whole,4096,64,tcp] [--run-budget-s S] [--cell-budget-s S] [--no-encoders | --encoders-only]
 //!  [--out PATH | --no-write]`
-//! `cargo run --release -- --count [--kib N] [--jobs N] [--rows A,B] [--workload ..] [--chunks ..] [--out PATH]`
+//! `cargo run --release -- --count [--kib N] [--align-runs N] [--jobs N] [--rows A,B] [--workload ..] [--chunks ..] [--out PATH]`
 //!
 //! Each cell: scaling probe on small prefixes (skips cells whose estimated full
 //! run exceeds --run-budget-s, e.g. quadratic behaviour), one warm-up run on the
@@ -42,6 +42,7 @@ struct Config {
     conformance: bool,
     show_case: Option<String>,
     count_kib: usize,
+    align_runs: usize,
     jobs: usize,
     count_budget: f64,
 }
@@ -72,13 +73,15 @@ fn parse_args() -> Config {
         conformance: false,
         show_case: None,
         count_kib: 1024,
+        align_runs: 1,
         jobs: 1,
         count_budget: 60.0,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     if raw.first().map(String::as_str) == Some("--count-cell") {
-        let [_, row, workload, chunking, bytes] = &raw[..] else {
-            panic!("--count-cell ROW WORKLOAD CHUNKING BYTES");
+        // The last argument only pads the initial stack and heap (layout runs).
+        let [_, row, workload, chunking, bytes, _pad] = &raw[..] else {
+            panic!("--count-cell ROW WORKLOAD CHUNKING BYTES PAD");
         };
         count::run_cell(row, workload, chunking, bytes.parse().expect("BYTES"));
         std::process::exit(0);
@@ -115,6 +118,7 @@ fn parse_args() -> Config {
                 c.show_case = Some(val());
             }
             "--kib" => c.count_kib = val().parse().expect("--kib N"),
+            "--align-runs" => c.align_runs = val().parse().expect("--align-runs N"),
             "--jobs" => c.jobs = val().parse().expect("--jobs N"),
             "--count-budget-s" => c.count_budget = val().parse().expect("--count-budget-s S"),
             "--run-budget-s" => c.run_budget = val().parse().expect("--run-budget-s S"),
@@ -136,7 +140,7 @@ fn parse_args() -> Config {
             other => panic!("unknown argument {other} (try --help)"),
         }
     }
-    assert!(c.runs >= 1 && c.jobs >= 1);
+    assert!(c.runs >= 1 && c.jobs >= 1 && c.align_runs >= 1);
     if c.count && !c.out_given {
         c.out = Some("peers-count.md".to_string());
     }
@@ -394,6 +398,7 @@ fn main() {
     if cfg.count {
         let kinds: Vec<WKind> = WKind::ALL.into_iter().filter(selected).collect();
         let count_cfg = count::CountConfig {
+            align_runs: cfg.align_runs,
             bytes: cfg.count_kib << 10,
             jobs: cfg.jobs,
             cell_budget: cfg.count_budget,
