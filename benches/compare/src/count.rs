@@ -103,8 +103,12 @@ enum CellResult {
 /// used only to decide which super-linear cells to skip.
 const CALLGRIND_SLOWDOWN: f64 = 200.0;
 
-/// Probe scaling exponents from here up mark a cell as super-linear.
+/// Probe scaling exponents from here up mark a cell as super-linear, when its
+/// estimated native run is also longer than `SUPER_LINEAR_MIN_S`: below that
+/// the probe's sub-millisecond timings are too noisy to tell (a linear cell
+/// was seen to probe at n^2.6 on a loaded machine).
 const SUPER_LINEAR: f64 = 1.7;
+const SUPER_LINEAR_MIN_S: f64 = 0.05;
 
 /// A cell still running after this many times its budget is killed and
 /// reported as failed, so one bad estimate cannot stall the run.
@@ -239,7 +243,7 @@ fn count_cell(
     // A super-linear cell's instructions per byte grow with the workload size,
     // so its figure would describe the size chosen here, not the row; and
     // callgrind runs such copy-heavy loops far slower than the factor above.
-    if exponent >= SUPER_LINEAR {
+    if exponent >= SUPER_LINEAR && native > SUPER_LINEAR_MIN_S {
         return CellResult::Skipped(format!("super-linear (native probe scaling ~n^{exponent:.1})"));
     }
     if est > cfg.cell_budget {
@@ -415,10 +419,15 @@ fn render(
         ],
     )
     .is_some_and(|s| !s.is_empty());
+    let src_commit = crate::cmd_out(
+        "git",
+        &["-C", &repo, "log", "-1", "--format=%h", "--abbrev=12", "--", "src", "Cargo.toml"],
+    )
+    .unwrap_or_else(|| "unknown".into());
     let commit = if changed {
-        format!("{head}` plus uncommitted changes in `src/` or `Cargo.toml")
+        format!("HEAD {head} plus uncommitted changes in `src/` or `Cargo.toml`")
     } else {
-        head
+        format!("`src/` and `Cargo.toml` as of {src_commit}, the last commit to change them (HEAD {head})")
     };
     let _ = writeln!(
         md,
@@ -426,7 +435,7 @@ fn render(
     );
     let _ = writeln!(
         md,
-        "- Date: {date}; ssewire at `{commit}` (the repository this crate sits in)"
+        "- Date: {date}; ssewire (the repository this crate sits in): {commit}"
     );
     let _ = writeln!(
         md,
@@ -457,7 +466,7 @@ fn render(
     let _ = writeln!(
         md,
         "- Skipped cells (`skipped¹`): those whose native scaling probe (64 and 256 KiB prefixes) grows faster than n^{SUPER_LINEAR} \
-         (their Ir per byte would depend on the workload size), and those the probe predicts to take over {} s under callgrind. \
+         with an estimated native run over {SUPER_LINEAR_MIN_S} s (their Ir per byte would depend on the workload size), and those the probe predicts to take over {} s under callgrind. \
          The probe is timed, so on a loaded machine a borderline cell can fall on either side; counted cells are exact.",
         cfg.cell_budget
     );
