@@ -1,14 +1,21 @@
 //! Side-by-side parse-throughput harness for Rust SSE (`text/event-stream`) parsers.
 //!
-//! `cargo run --release -- [--mib N] [--runs N] [--only SUBSTR] [--workload NAME]
-//!  [--run-budget-s S] [--cell-budget-s S] [--no-encoders | --encoders-only] [--out PATH | --no-write]`
+//! `cargo run --release -- [--mib N] [--runs N] [--only SUBSTR] [--rows A,B] [--workload NAME[,NAME]]
+//!  [--chunks whole,4096,64,tcp] [--run-budget-s S] [--cell-budget-s S] [--no-encoders | --encoders-only]
+//!  [--out PATH | --no-write]`
+//! `cargo run --release -- --count [--kib N] [--align-runs N] [--jobs N] [--rows A,B] [--workload ..] [--chunks ..] [--out PATH]`
 //!
 //! Each cell: scaling probe on small prefixes (skips cells whose estimated full
 //! run exceeds --run-budget-s, e.g. quadratic behaviour), one warm-up run on the
 //! full workload, then the median of --runs timed runs (fewer if the warm-up
 //! shows the cell would exceed --cell-budget-s; the table then says so).
 //! Then the encoders (src/encoders/) on the `small` and `large` event sets.
+//! `cargo run --release -- --conformance [--rows A,B] [--out PATH]`: strict conformance per decoder (src/conformance/).
+//! `--count`: callgrind instructions per input byte per cell instead (src/count.rs).
+//! `--rows` keeps rows whose name contains any of the comma-separated parts.
 
+mod conformance;
+mod count;
 mod encoders;
 mod parsers;
 mod workloads;
@@ -22,12 +29,30 @@ struct Config {
     mib: usize,
     runs: usize,
     only: Option<String>,
-    workload: Option<String>,
     run_budget: f64,
     cell_budget: f64,
     parsers: bool,
     encoders: bool,
     out: Option<String>,
+    out_given: bool,
+    rows: Option<Vec<String>>,
+    workloads: Option<Vec<String>>,
+    chunkings: Vec<Chunking>,
+    count: bool,
+    conformance: bool,
+    show_case: Option<String>,
+    count_kib: usize,
+    align_runs: usize,
+    jobs: usize,
+    count_budget: f64,
+}
+
+fn split_list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn parse_args() -> Config {
@@ -35,35 +60,93 @@ fn parse_args() -> Config {
         mib: 32,
         runs: 5,
         only: None,
-        workload: None,
         run_budget: 60.0,
         cell_budget: 40.0,
         parsers: true,
         encoders: true,
         out: Some("peers-bench.md".to_string()),
+        out_given: false,
+        rows: None,
+        workloads: None,
+        chunkings: Chunking::ALL.to_vec(),
+        count: false,
+        conformance: false,
+        show_case: None,
+        count_kib: 1024,
+        align_runs: 1,
+        jobs: 1,
+        count_budget: 60.0,
     };
-    let mut args = std::env::args().skip(1);
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if raw.first().map(String::as_str) == Some("--count-cell") {
+        // The last argument only pads the initial stack and heap (layout runs).
+        let [_, row, workload, chunking, bytes, _pad] = &raw[..] else {
+            panic!("--count-cell ROW WORKLOAD CHUNKING BYTES PAD");
+        };
+        count::run_cell(row, workload, chunking, bytes.parse().expect("BYTES"));
+        std::process::exit(0);
+    }
+    let mut args = raw.into_iter();
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| panic!("{a} needs a value"));
         match a.as_str() {
             "--mib" => c.mib = val().parse().expect("--mib N"),
             "--runs" => c.runs = val().parse().expect("--runs N"),
             "--only" => c.only = Some(val()),
-            "--workload" => c.workload = Some(val()),
+            "--workload" | "--workloads" => {
+                let names = split_list(&val());
+                for n in &names {
+                    assert!(WKind::from_name(n).is_some(), "unknown workload {n}");
+                }
+                c.workloads = Some(names);
+            }
+            "--rows" => c.rows = Some(split_list(&val())),
+            "--chunks" => {
+                c.chunkings = split_list(&val())
+                    .iter()
+                    .map(|n| {
+                        Chunking::from_name(n).unwrap_or_else(|| {
+                            panic!("unknown chunking {n} (whole, tcp or a size)")
+                        })
+                    })
+                    .collect();
+            }
+            "--count" => c.count = true,
+            "--conformance" => c.conformance = true,
+            "--show-case" => {
+                c.conformance = true;
+                c.show_case = Some(val());
+            }
+            "--kib" => c.count_kib = val().parse().expect("--kib N"),
+            "--align-runs" => c.align_runs = val().parse().expect("--align-runs N"),
+            "--jobs" => c.jobs = val().parse().expect("--jobs N"),
+            "--count-budget-s" => c.count_budget = val().parse().expect("--count-budget-s S"),
             "--run-budget-s" => c.run_budget = val().parse().expect("--run-budget-s S"),
             "--cell-budget-s" => c.cell_budget = val().parse().expect("--cell-budget-s S"),
-            "--out" => c.out = Some(val()),
-            "--no-write" => c.out = None,
+            "--out" => {
+                c.out = Some(val());
+                c.out_given = true;
+            }
+            "--no-write" => {
+                c.out = None;
+                c.out_given = true;
+            }
             "--no-encoders" => c.encoders = false,
             "--encoders-only" => c.parsers = false,
             "-h" | "--help" => {
-                println!("{}", include_str!("main.rs").lines().take(10).collect::<Vec<_>>().join("\n"));
+                println!("{}", include_str!("main.rs").lines().take(16).collect::<Vec<_>>().join("\n"));
                 std::process::exit(0);
             }
             other => panic!("unknown argument {other} (try --help)"),
         }
     }
-    assert!(c.runs >= 1);
+    assert!(c.runs >= 1 && c.jobs >= 1 && c.align_runs >= 1);
+    if c.count && !c.out_given {
+        c.out = Some("peers-count.md".to_string());
+    }
+    if c.conformance && !c.out_given {
+        c.out = Some("peers-conformance.md".to_string());
+    }
     c
 }
 
@@ -270,14 +353,71 @@ fn main() {
     let parsers: Vec<Box<dyn SseParser>> = parsers::all()
         .into_iter()
         .filter(|p| cfg.only.as_ref().is_none_or(|o| p.name().contains(o.as_str())))
+        .filter(|p| cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| p.name().contains(r.as_str()))))
         .collect();
+    if cfg.conformance {
+        let started = Instant::now();
+        // Peers that panic on a case are scored `panic`; their messages would only be noise here.
+        std::panic::set_hook(Box::new(|_| {}));
+        let cases = conformance::cases();
+        if let Some(name) = &cfg.show_case {
+            let case = cases.iter().find(|c| &c.name == name).unwrap_or_else(|| panic!("no case {name}"));
+            println!("input: {:?}\nexpected: {:?}", String::from_utf8_lossy(&case.input), case.accepted[0]);
+            for (row, driver) in conformance::drivers() {
+                if cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| row.contains(r.as_str()))) {
+                    for size in conformance::CHUNK_SIZES {
+                        let chunks = conformance::split(&case.input, size);
+                        println!("{row} @ {size:?}: {:?}", conformance::run_guarded(driver, &chunks));
+                    }
+                }
+            }
+            return;
+        }
+        let scores: Vec<conformance::RowScore> = conformance::drivers()
+            .into_iter()
+            .filter(|(name, _)| cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| name.contains(r.as_str()))))
+            .map(|(name, driver)| {
+                let s = conformance::score(name, driver, &cases);
+                eprintln!("  {name:<26} {}/{} strict, {}/{} whole", s.strict, cases.len(), s.whole, cases.len());
+                s
+            })
+            .collect();
+        let md = conformance::render(&scores, &cases, started.elapsed().as_secs_f64());
+        print!("{md}");
+        if let Some(path) = &cfg.out {
+            std::fs::write(path, &md).expect("write markdown");
+            eprintln!("wrote {path}");
+        }
+        return;
+    }
+    let selected = |k: &WKind| {
+        cfg.workloads
+            .as_ref()
+            .is_none_or(|ws| ws.iter().any(|w| k.name() == w))
+    };
+    if cfg.count {
+        let kinds: Vec<WKind> = WKind::ALL.into_iter().filter(selected).collect();
+        let count_cfg = count::CountConfig {
+            align_runs: cfg.align_runs,
+            bytes: cfg.count_kib << 10,
+            jobs: cfg.jobs,
+            cell_budget: cfg.count_budget,
+            out: cfg.out.clone(),
+            command_line: std::iter::once("cargo run --release --".to_string())
+                .chain(std::env::args().skip(1))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        count::run(&count_cfg, &parsers, &kinds, &cfg.chunkings);
+        return;
+    }
     let kinds: Vec<WKind> = WKind::ALL
         .into_iter()
-        .filter(|k| cfg.parsers && cfg.workload.as_ref().is_none_or(|w| k.name() == w))
+        .filter(|k| cfg.parsers && selected(k))
         .collect();
     let enc_kinds: Vec<WKind> = [WKind::Small, WKind::Large]
         .into_iter()
-        .filter(|k| cfg.encoders && cfg.workload.as_ref().is_none_or(|w| k.name() == w))
+        .filter(|k| cfg.encoders && selected(k))
         .collect();
     let encs: Vec<Box<dyn encoders::SseEncoder>> = encoders::all()
         .into_iter()
@@ -289,7 +429,8 @@ fn main() {
     let mut warnings: Vec<String> = Vec::new(); // count/data mismatches
     let mut skips: Vec<String> = Vec::new();
     // (workload, chunking label, best peer name, best peer MiB/s, memchr MiB/s, naive MiB/s)
-    let mut anchors: Vec<(String, String, Option<(String, f64)>, Option<f64>, Option<f64>)> = Vec::new();
+    type Anchor = (String, String, Option<(String, f64)>, Option<f64>, Option<f64>);
+    let mut anchors: Vec<Anchor> = Vec::new();
     let mut wl_rows = String::new();
     let mut sections = String::new();
 
@@ -311,16 +452,16 @@ fn main() {
         let _ = writeln!(sec, "\n### {} ({:.1} MiB, {} events)\n", kind.name(), mib, w.events);
         let mut header = "| parser |".to_string();
         let mut rule = "|---|".to_string();
-        for ch in Chunking::ALL {
+        for ch in &cfg.chunkings {
             let _ = write!(header, " {0} MiB/s | {0} events/s |", ch.label());
             rule.push_str("---:|---:|");
         }
         let _ = writeln!(sec, "{header}\n{rule}");
 
-        let mut per_chunking: Vec<Vec<(usize, Option<f64>)>> = vec![Vec::new(); Chunking::ALL.len()];
+        let mut per_chunking: Vec<Vec<(usize, Option<f64>)>> = vec![Vec::new(); cfg.chunkings.len()];
         for (pi, p) in parsers.iter().enumerate() {
             let mut row = format!("| {} |", p.name());
-            for (ci, &ch) in Chunking::ALL.iter().enumerate() {
+            for (ci, &ch) in cfg.chunkings.iter().enumerate() {
                 let cell = measure(p.as_ref(), &w, ch, &cfg);
                 match cell {
                     Cell::Measured { median, runs, counts } => {
@@ -373,7 +514,7 @@ fn main() {
         }
         sections.push_str(&sec);
 
-        for (ci, &ch) in Chunking::ALL.iter().enumerate() {
+        for (ci, &ch) in cfg.chunkings.iter().enumerate() {
             let rows = &per_chunking[ci];
             let by_name = |n: &str| {
                 rows.iter().find(|(pi, _)| parsers[*pi].name() == n).and_then(|(_, m)| *m)
@@ -518,9 +659,9 @@ fn main() {
     let _ = writeln!(
         md,
         "- **Figures are noisy** (2 shared cores, other jobs running): read ratios between rows of one column, not absolutes. \
-         Re-run: `cd benches/compare && cargo run --release` (`--help` for options), then `python3 scripts/perf_chart.py` for the chart."
+         Re-run: `cd benches/compare && cargo run --release` (`--help` for options), then `python3 perf_chart.py` for the chart."
     );
-    let _ = writeln!(md, "- Chunkings: `whole` = the workload as one `&[u8]` (where the API allows), `4 KiB` = typical socket reads, `64 B` = pathological small reads.\n");
+    let _ = writeln!(md, "- Chunkings: `whole` = the workload as one `&[u8]` (where the API allows), `4 KiB` = typical socket reads, `64 B` = pathological small reads, `1–1460 B` = sizes drawn uniformly from 1..=1460 (TCP segment payloads) by a fixed-seed generator, the same cuts every run.\n");
 
     let _ = writeln!(md, "## Workloads\n\n| workload | size | events | avg event | content |\n|---|---:|---:|---:|---|");
     md.push_str(&wl_rows);
@@ -650,7 +791,7 @@ mod tests {
     fn all_parsers_match_ground_truth() {
         for kind in WKind::ALL {
             let w = workloads::generate(kind, 100 << 10);
-            for ch in [Chunking::Whole, Chunking::Fixed(7), Chunking::Fixed(61), Chunking::Fixed(4096)] {
+            for ch in [Chunking::Whole, Chunking::Fixed(7), Chunking::Fixed(61), Chunking::Fixed(4096), Chunking::Tcp] {
                 let chunks = ch.split(&w.bytes);
                 for p in parsers::all() {
                     let c = p.parse(&chunks);
@@ -745,13 +886,72 @@ mod tests {
     }
 
     #[test]
-    fn memchr_lines_handles_split_crlf() {
+    fn line_baselines_handle_split_crlf() {
         let input = b"data: a\r\n\r\ndata: b\r\r\n\n";
         // events: "a" (CRLF CRLF), "b" (CR, then CRLF blank) ; then LF blank = extra empty line
-        for n in 1..input.len() {
-            let chunks: Vec<&[u8]> = input.chunks(n).collect();
-            let c = parsers::all().into_iter().find(|p| p.name() == "memchr-lines").unwrap().parse(&chunks);
-            assert_eq!(c.events, 3, "chunk size {n}");
+        for name in ["memchr-lines", "scan-validate"] {
+            let row = parsers::all()
+                .into_iter()
+                .find(|p| p.name() == name)
+                .unwrap();
+            for n in 1..input.len() {
+                let chunks: Vec<&[u8]> = input.chunks(n).collect();
+                assert_eq!(row.parse(&chunks).events, 3, "{name}, chunk size {n}");
+            }
         }
+    }
+
+    /// The added workloads keep their shape: `tokens` events are data-only and
+    /// 9..=30 bytes; `unicode` data is mostly multi-byte UTF-8. Pinned like the
+    /// original four.
+    #[test]
+    fn added_workloads_have_their_shape_and_are_pinned() {
+        let w = workloads::generate(WKind::Tokens, 256 << 10);
+        let text = std::str::from_utf8(&w.bytes).unwrap();
+        let mut lens = Vec::new();
+        for ev in text.split_terminator("\n\n") {
+            assert!(ev.starts_with("data: ") && !ev.contains('\n'), "{ev:?}");
+            lens.push(ev.len() + 2);
+        }
+        assert_eq!(lens.len() as u64, w.events);
+        assert!(
+            lens.iter().all(|n| (9..=30).contains(n)),
+            "{:?}",
+            (lens.iter().min(), lens.iter().max())
+        );
+        let mean = lens.iter().sum::<usize>() as f64 / lens.len() as f64;
+        assert!((18.0..26.0).contains(&mean), "mean token event {mean}");
+
+        let w = workloads::generate(WKind::Unicode, 256 << 10);
+        let (_, events) = workloads::generate_events(WKind::Unicode, 256 << 10);
+        let data: Vec<u8> = events.iter().flat_map(|e| e.data.bytes()).collect();
+        let non_ascii = data.iter().filter(|b| !b.is_ascii()).count() as f64 / data.len() as f64;
+        assert!(non_ascii > 0.6, "non-ASCII share of data {non_ascii}");
+        assert!(std::str::from_utf8(&w.bytes).is_ok());
+
+        for (kind, hash, len, events) in [
+            (WKind::Tokens, 0x6621_db4a_7601_089b_u64, 1_048_580, 47_337),
+            (WKind::Unicode, 0x2035_8343_1539_6125, 1_048_659, 5_086),
+        ] {
+            let w = workloads::generate(kind, 1 << 20);
+            assert_eq!((w.bytes.len(), w.events), (len, events), "{}", kind.name());
+            assert_eq!(fnv1a(&w.bytes), hash, "{}", kind.name());
+        }
+    }
+
+    /// `1–1460 B` chunks: every size in range, the input covered in order,
+    /// the same cuts on every call, and spread over the range.
+    #[test]
+    fn tcp_chunking_is_repeatable_and_in_range() {
+        let w = workloads::generate(WKind::Small, 1 << 20);
+        let a = Chunking::Tcp.split(&w.bytes);
+        let b = Chunking::Tcp.split(&w.bytes);
+        assert_eq!(a, b);
+        assert_eq!(a.concat(), w.bytes);
+        let sizes: Vec<usize> = a[..a.len() - 1].iter().map(|c| c.len()).collect();
+        assert!(sizes.iter().all(|n| (1..=workloads::TCP_MAX).contains(n)));
+        assert!(sizes.iter().any(|&n| n < 100) && sizes.iter().any(|&n| n > 1400));
+        let mean = sizes.iter().sum::<usize>() as f64 / sizes.len() as f64;
+        assert!((650.0..810.0).contains(&mean), "mean chunk {mean}");
     }
 }

@@ -16,12 +16,15 @@ mod eventsource_stream_peer;
 mod memchr_lines;
 mod naive;
 mod russe_peer;
+mod scan_validate;
 mod sse_codec_peer;
 mod sse_core_peer;
 mod sse_parse_peer;
 mod sse_stream_peer;
 mod sseer_peer;
 mod ssewire_row;
+
+pub use chunk_reader::ChunkReader;
 
 /// What one full parse of a workload produced.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +75,7 @@ pub enum Kind {
 pub fn all() -> Vec<Box<dyn SseParser>> {
     vec![
         Box::new(memchr_lines::MemchrLines),
+        Box::new(scan_validate::ScanValidate),
         Box::new(naive::Naive),
         Box::new(eventsource_stream_peer::EventsourceStream),
         Box::new(sse_stream_peer::SseStream),

@@ -1,27 +1,29 @@
 #!/usr/bin/env python3
 """Draw the peer comparison's results as an SVG bar chart (stdlib only).
 
-Usage: python3 scripts/perf_chart.py [RESULTS.md] [OUT.svg]
-Defaults: benches/compare/peers-bench.md (what `cargo run --release` in
-benches/compare writes) and docs/perf.svg.
+Usage: python3 benches/compare/perf_chart.py [RESULTS.md] [OUT.svg]
+Defaults, beside this script wherever it is run from: peers-bench.md (what
+`cargo run --release` in benches/compare writes) and ../../docs/perf.svg.
 
 Also prints, as a markdown table, the ratios the performance targets are
 stated in (ssewire against the best crates.io peer and against the
 memchr-lines baseline, per cell; the encoder against the best peer and the
 write baseline), all from the one results file.
 
-One panel per workload: every parser row, three bars (whole, 4 KiB, 64 B
-chunks) of MiB/s of input on a log scale; then one panel per encoder set
+One panel per workload: every parser row, one bar per chunking of the
+results file (whole, 4 KiB, 64 B, and 1-1460 B in newer files) of MiB/s of input on a log scale; then one panel per encoder set
 (events/s, log scale). ssewire rows are drawn in bold. The numbers are read
 from the results file, nothing is typed in by hand.
 """
 
 import math
+import os
 import re
 import sys
 from html import escape
 
-CHUNK_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c"]
+CHUNK_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+HERE = os.path.dirname(os.path.abspath(__file__))
 ENC_COLOUR = "#9467bd"
 
 
@@ -40,6 +42,9 @@ def table_rows(lines, i):
     while i < len(lines) and not lines[i].startswith("|"):
         i += 1
     rows = []
+    if i < len(lines):
+        header = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+        table_rows.header = header
     i += 2  # header and rule
     while i < len(lines) and lines[i].startswith("|"):
         rows.append([c.strip() for c in lines[i].strip().strip("|").split("|")])
@@ -49,7 +54,7 @@ def table_rows(lines, i):
 
 def parse(text):
     lines = text.splitlines()
-    decode, encode, meta = [], [], {}
+    decode, encode, meta = [], [], {"chunkings": []}
     for line in lines:
         if line.startswith("- Machine:"):
             meta["machine"] = line[len("- Machine:"):].strip()
@@ -67,8 +72,11 @@ def parse(text):
         m = re.match(r"^### (\S+) \((.*)\)$", line)
         if m:
             rows, i = table_rows(lines, i + 1)
+            # Columns: parser, then "<chunking> MiB/s" and "<chunking> events/s" per chunking.
+            labels = [h[:-len(" MiB/s")] for h in table_rows.header[1::2]]
+            meta["chunkings"] = labels
             decode.append((m.group(1), m.group(2),
-                           [(r[0], [number(r[1]), number(r[3]), number(r[5])])
+                           [(r[0], [number(r[1 + 2 * k]) for k in range(len(labels))])
                             for r in rows]))
             continue
         i += 1
@@ -132,9 +140,11 @@ def draw(decode, encode, meta):
     sub = " ".join(x for x in [meta.get("machine", ""), meta.get("date", "")] if x)
     svg.text(10, svg.y, sub[:150], size=10, colour="#555")
     svg.y += 22
-    for n, label in enumerate(["whole", "4 KiB chunks", "64 B chunks"]):
+    chunkings = meta["chunkings"]
+    for n, label in enumerate(chunkings):
+        text = label if label == "whole" else f"{label} chunks"
         svg.rect(10 + n * 130, svg.y - 9, 10, 10, CHUNK_COLOURS[n])
-        svg.text(24 + n * 130, svg.y, label, size=11)
+        svg.text(24 + n * 130, svg.y, text, size=11)
     svg.y += 14
 
     values = [v for _, _, rows in decode for _, vs in rows for v in vs if v]
@@ -146,12 +156,13 @@ def draw(decode, encode, meta):
         svg.y += 22
         svg.text(10, svg.y, f"decode {name} ({desc}), MiB/s of input", size=13, bold=True)
         top = svg.y + 6
-        bottom = top + len(rows) * (3 * bar_h + gap) + 4
+        bars = len(chunkings)
+        bottom = top + len(rows) * (bars * bar_h + gap) + 4
         x = log_axis(svg, top, bottom, lo, hi)
         y = top + 4
         for row, vs in rows:
             ours = row.startswith("ssewire")
-            svg.text(LABEL_W, y + 1.5 * bar_h + 4, row, size=11, anchor="end", bold=ours)
+            svg.text(LABEL_W, y + bars / 2 * bar_h + 4, row, size=11, anchor="end", bold=ours)
             for k, v in enumerate(vs):
                 if v:
                     svg.rect(LEFT, y + k * bar_h, x(v) - LEFT, bar_h - 0.5, CHUNK_COLOURS[k])
@@ -159,8 +170,8 @@ def draw(decode, encode, meta):
                     svg.text(LEFT + 4, y + (k + 1) * bar_h, "skipped", size=8, colour="#999")
             best = max((v for v in vs if v), default=None)
             if best:
-                svg.text(x(best) + 4, y + 1.5 * bar_h + 4, f"{best:,.0f}", size=9, colour="#444")
-            y += 3 * bar_h + gap
+                svg.text(x(best) + 4, y + bars / 2 * bar_h + 4, f"{best:,.0f}", size=9, colour="#444")
+            y += bars * bar_h + gap
         svg.y = bottom + 16
 
     enc_values = [v for _, _, rows in encode for _, v in rows if v]
@@ -184,27 +195,28 @@ def draw(decode, encode, meta):
         svg.y = bottom + 16
     svg.y += 4
     svg.text(10, svg.y, "Figures vary from run to run on a shared machine; compare rows "
-             "within one panel. Generated by scripts/perf_chart.py.", size=10, colour="#555")
+             "within one panel. Generated by benches/compare/perf_chart.py.", size=10, colour="#555")
     return svg.render()
 
 
-BASELINES = ("memchr-lines", "naive", "write-baseline")
+BASELINES = ("memchr-lines", "scan-validate", "naive", "write-baseline")
 
 
-def targets(decode, encode):
+def targets(decode, encode, chunkings):
     """Markdown table of the issue's ratios, all from this one results file."""
     out = ["| workload | chunking | ssewire borrowed MiB/s | best peer (MiB/s) | borrowed / best peer "
            "| borrowed / memchr-lines | owned MiB/s | owned / best peer |",
            "|---|---|---:|---|---:|---:|---:|---:|"]
     for name, _, rows in decode:
         table = dict(rows)
-        for k, chunking in enumerate(["whole", "4 KiB", "64 B"]):
+        for k, chunking in enumerate(chunkings):
             peers = [(r, vs[k]) for r, vs in rows
                      if vs[k] and r not in BASELINES and not r.startswith("ssewire")]
             best = max(peers, key=lambda p: p[1]) if peers else (None, None)
-            ours = table.get("ssewire (borrowed)", [None] * 3)[k]
-            owned = table.get("ssewire (owned)", [None] * 3)[k]
-            mem = table.get("memchr-lines", [None] * 3)[k]
+            none = [None] * len(chunkings)
+            ours = table.get("ssewire (borrowed)", none)[k]
+            owned = table.get("ssewire (owned)", none)[k]
+            mem = table.get("memchr-lines", none)[k]
 
             def ratio(a, b):
                 return f"{a / b:.2f}" if a and b else "–"
@@ -223,7 +235,7 @@ def targets(decode, encode):
     return "\n".join(out)
 
 
-def every_row(decode, encode):
+def every_row(decode, encode, chunkings):
     """Markdown table for the README: MiB/s of every row in every workload,
     fed in 4 KiB reads (typical socket reads), plus events/s of the encoders."""
     names = [row for row, _ in decode[0][2]] if decode else []
@@ -232,7 +244,7 @@ def every_row(decode, encode):
     for row in names:
         cells = []
         for _, _, rows in decode:
-            value = dict(rows).get(row, [None] * 3)[1]
+            value = dict(rows).get(row, [None] * len(chunkings))[chunkings.index("4 KiB")]
             cells.append(f"{value:,.0f}" if value else "–")
         out.append(f"| {row} | " + " | ".join(cells) + " |")
     if encode:
@@ -248,8 +260,8 @@ def every_row(decode, encode):
 
 
 def main():
-    src = sys.argv[1] if len(sys.argv) > 1 else "benches/compare/peers-bench.md"
-    out = sys.argv[2] if len(sys.argv) > 2 else "docs/perf.svg"
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "peers-bench.md")
+    out = sys.argv[2] if len(sys.argv) > 2 else os.path.normpath(os.path.join(HERE, "..", "..", "docs", "perf.svg"))
     with open(src, encoding="utf-8") as f:
         decode, encode, meta = parse(f.read())
     if not decode and not encode:
@@ -258,9 +270,9 @@ def main():
         f.write(draw(decode, encode, meta))
     print(f"wrote {out}: {len(decode)} decode panels, {len(encode)} encode panels")
     print()
-    print(targets(decode, encode))
+    print(targets(decode, encode, meta["chunkings"]))
     print()
-    print(every_row(decode, encode))
+    print(every_row(decode, encode, meta["chunkings"]))
 
 
 if __name__ == "__main__":

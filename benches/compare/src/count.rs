@@ -1,0 +1,660 @@
+//! Instruction-count mode (`--count`): every selected row × workload ×
+//! chunking is run once in its own process under
+//! `valgrind --tool=callgrind`, collecting only inside [`measured_parse`]
+//! (`--collect-atstart=no --toggle-collect=...measured_parse...`), so the
+//! count covers exactly one full parse (decoder construction, every
+//! `decode` call, the events, their drop) and none of the setup. Counts do
+//! not move with machine load: the same binary and inputs give the same
+//! count on every run, which the wall-clock table cannot promise on a shared
+//! machine.
+//!
+//! One process per cell keeps each cell's count independent of which other
+//! cells were selected (heap state, lazy initialisation), so a run of
+//! `--rows ssewire --chunks 4096,64` reproduces those cells of a full run.
+//! The child's environment is cleared for the same reason (the environment
+//! sits on the initial stack and can shift its alignment).
+
+use crate::parsers::{self, Counts, Kind as PKind, SseParser};
+use crate::workloads::{self, Chunking, Kind as WKind};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// The function callgrind collects in; its name is the `--toggle-collect`
+/// pattern, so keep the two in step.
+#[inline(never)]
+pub fn measured_parse(p: &dyn SseParser, chunks: &[&[u8]]) -> Counts {
+    p.parse(std::hint::black_box(chunks))
+}
+
+const TOGGLE: &str = "*measured_parse*";
+
+/// Bytes of the warm-up parse run (uncollected) before the counted one, so
+/// one-off work (memchr's CPU feature detection, lazy symbol binding, the
+/// allocator's first arena) stays out of every row's count.
+const WARM_UP_BYTES: usize = 16 << 10;
+
+/// What a child prints on stdout: the row's counts, then the workload's
+/// ground truth (events, blocks, data bytes, input bytes).
+pub fn run_cell(row: &str, workload: &str, chunking: &str, bytes: usize) {
+    let p = parsers::all()
+        .into_iter()
+        .find(|p| p.name() == row)
+        .unwrap_or_else(|| panic!("no row named {row:?}"));
+    let kind = WKind::from_name(workload).unwrap_or_else(|| panic!("no workload {workload:?}"));
+    let ch = Chunking::from_name(chunking).unwrap_or_else(|| panic!("no chunking {chunking:?}"));
+    let w = workloads::generate(kind, bytes);
+    let chunks = ch.split(&w.bytes);
+    {
+        let warm = workloads::generate(kind, WARM_UP_BYTES);
+        let warm_chunks = ch.split(&warm.bytes);
+        std::hint::black_box(p.parse(&warm_chunks));
+    }
+    let c = measured_parse(p.as_ref(), &chunks);
+    println!(
+        "{} {} {} {} {} {}",
+        c.events,
+        c.data_bytes,
+        w.events,
+        w.blocks,
+        w.data_bytes,
+        w.bytes.len()
+    );
+}
+
+pub struct CountConfig {
+    pub bytes: usize,
+    pub jobs: usize,
+    /// Cells whose estimated time under callgrind exceeds this are skipped.
+    pub cell_budget: f64,
+    pub out: Option<String>,
+    pub command_line: String,
+    /// Runs per cell, each with a padding argument longer by [`STACK_STEP`]
+    /// bytes; the table gives the median and the spread.
+    pub align_runs: usize,
+}
+
+/// Growth of the padding argument between layout runs. The argument sits on
+/// the initial stack and is copied into the first heap allocations, so a
+/// longer one moves both stack and heap addresses: how much a cell's count
+/// depends on alignment shows in the spread over runs. 16 bytes is the
+/// stack's own alignment and the allocator's size step.
+pub const STACK_STEP: usize = 16;
+
+enum CellResult {
+    /// `ir` is the median of `runs` (the lower one for an even count).
+    Counted {
+        ir: u64,
+        runs: Vec<u64>,
+        input: u64,
+        events: u64,
+        ok: bool,
+        detail: String,
+        secs: f64,
+    },
+    Skipped(String),
+    Failed(String),
+}
+
+/// A generous guess of how many times slower callgrind runs these parse
+/// loops than native code (memcpy-heavy quadratic rows are the slowest);
+/// used only to decide which super-linear cells to skip.
+const CALLGRIND_SLOWDOWN: f64 = 200.0;
+
+/// Probe scaling exponents from here up mark a cell as super-linear, when its
+/// estimated native run is also longer than `SUPER_LINEAR_MIN_S`: below that
+/// the probe's sub-millisecond timings are too noisy to tell (a linear cell
+/// was seen to probe at n^2.6 on a loaded machine).
+const SUPER_LINEAR: f64 = 1.7;
+const SUPER_LINEAR_MIN_S: f64 = 0.05;
+
+/// A cell still running after this many times its budget is killed and
+/// reported as failed, so one bad estimate cannot stall the run.
+const TIMEOUT_FACTOR: f64 = 3.0;
+
+pub fn run(
+    cfg: &CountConfig,
+    rows: &[Box<dyn SseParser>],
+    kinds: &[WKind],
+    chunkings: &[Chunking],
+) {
+    let started = Instant::now();
+    // The child runs from a path of the same length on every run and machine:
+    // its path is copied onto the initial stack (argv[0] and the aux vector)
+    // and into the first heap allocations, so another length moves stack and
+    // heap addresses, which moved one ssewire cell by 2%.
+    let scratch = PathBuf::from(format!("/tmp/peers-count-{:010}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let exe = scratch.join("peers-bench");
+    std::fs::copy(std::env::current_exe().expect("current_exe"), &exe).expect("copy the harness binary");
+
+    let mut cells: Vec<(usize, usize, usize)> = Vec::new();
+    for ki in 0..kinds.len() {
+        for ri in 0..rows.len() {
+            for ci in 0..chunkings.len() {
+                cells.push((ki, ri, ci));
+            }
+        }
+    }
+    let names: Vec<&'static str> = rows.iter().map(|r| r.name()).collect();
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<Option<CellResult>>> =
+        Mutex::new((0..cells.len()).map(|_| None).collect());
+    eprintln!(
+        "== count: {} cells x {} layout run(s), {} job(s), {} bytes per workload",
+        cells.len(),
+        cfg.align_runs,
+        cfg.jobs,
+        cfg.bytes
+    );
+    std::thread::scope(|s| {
+        for _ in 0..cfg.jobs.max(1) {
+            s.spawn(|| {
+                // Rows are not `Sync`: each worker drives its own instances.
+                let own: Vec<Box<dyn SseParser>> = names
+                    .iter()
+                    .map(|n| {
+                        parsers::all()
+                            .into_iter()
+                            .find(|p| p.name() == *n)
+                            .expect("row")
+                    })
+                    .collect();
+                loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        let i = *n;
+                        *n += 1;
+                        i
+                    };
+                    let Some(&(ki, ri, ci)) = cells.get(i) else {
+                        break;
+                    };
+                    let (kind, row, ch) = (kinds[ki], own[ri].as_ref(), chunkings[ci]);
+                    let r = count_cell(
+                        &exe,
+                        &scratch.join(format!("cell-{i}")),
+                        row,
+                        kind,
+                        ch,
+                        cfg,
+                    );
+                    let line = match &r {
+                        CellResult::Counted {
+                            ir,
+                            input,
+                            ok,
+                            secs,
+                            ..
+                        } => format!(
+                            "{:.3} Ir/B ({ir} Ir){} in {secs:.1} s",
+                            *ir as f64 / *input as f64,
+                            if *ok { "" } else { " MISMATCH" }
+                        ),
+                        CellResult::Skipped(why) => format!("skipped: {why}"),
+                        CellResult::Failed(why) => format!("FAILED: {why}"),
+                    };
+                    eprintln!(
+                        "  {:<10} {:<26} {:<9} {line}",
+                        kind.name(),
+                        row.name(),
+                        ch.label()
+                    );
+                    results.lock().unwrap()[i] = Some(r);
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    let results: Vec<CellResult> = results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.expect("every cell ran"))
+        .collect();
+    let md = render(
+        cfg,
+        rows,
+        kinds,
+        chunkings,
+        &cells,
+        &results,
+        started.elapsed().as_secs_f64(),
+    );
+    print!("{md}");
+    if let Some(path) = &cfg.out {
+        std::fs::write(path, &md).expect("write markdown");
+        eprintln!("wrote {path}");
+    }
+}
+
+fn count_cell(
+    exe: &Path,
+    out_file: &Path,
+    row: &dyn SseParser,
+    kind: WKind,
+    ch: Chunking,
+    cfg: &CountConfig,
+) -> CellResult {
+    let (native, exponent) = crate::estimate_full_run(row, kind, ch, cfg.bytes);
+    let est = native * CALLGRIND_SLOWDOWN;
+    // A super-linear cell's instructions per byte grow with the workload size,
+    // so its figure would describe the size chosen here, not the row; and
+    // callgrind runs such copy-heavy loops far slower than the factor above.
+    if exponent >= SUPER_LINEAR && native > SUPER_LINEAR_MIN_S {
+        return CellResult::Skipped(format!("super-linear (native probe scaling ~n^{exponent:.1})"));
+    }
+    if est > cfg.cell_budget {
+        return CellResult::Skipped(format!(
+            "est. {} under callgrind (native probe scaling ~n^{exponent:.1})",
+            crate::fmt_secs(est)
+        ));
+    }
+    let t = Instant::now();
+    let mut runs = Vec::with_capacity(cfg.align_runs);
+    let mut nums: Vec<u64> = Vec::new();
+    for k in 0..cfg.align_runs.max(1) {
+        let pad = "x".repeat(STACK_STEP * k);
+        let out_file = out_file.with_extension(format!("{k}.out"));
+        match run_once(exe, &out_file, row, kind, ch, cfg, &pad, est) {
+            Ok((ir, child_nums)) => {
+                if !nums.is_empty() && nums != child_nums {
+                    return CellResult::Failed(format!("results differ between runs: {nums:?} vs {child_nums:?}"));
+                }
+                runs.push(ir);
+                nums = child_nums;
+            }
+            Err(why) => return CellResult::Failed(why),
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    runs.sort_unstable();
+    let ir = runs[(runs.len() - 1) / 2];
+    let [got_events, got_data, events, blocks, data_bytes, input] = nums[..] else {
+        return CellResult::Failed(format!("unexpected child output {nums:?}"));
+    };
+    let want_events = if row.counts_blocks() { blocks } else { events };
+    let ok = got_events == want_events && (!row.reports_data_bytes() || got_data == data_bytes);
+    let detail = format!(
+        "got {got_events} events, {got_data} data bytes; expected {want_events}, {data_bytes}"
+    );
+    CellResult::Counted { ir, runs, input, events, ok, detail, secs }
+}
+
+/// One callgrind run of the cell: collected instructions and the child's
+/// printed counts.
+#[allow(clippy::too_many_arguments)]
+fn run_once(
+    exe: &Path,
+    out_file: &Path,
+    row: &dyn SseParser,
+    kind: WKind,
+    ch: Chunking,
+    cfg: &CountConfig,
+    pad: &str,
+    est: f64,
+) -> Result<(u64, Vec<u64>), String> {
+    let t = Instant::now();
+    let child = Command::new("valgrind")
+        .env_clear()
+        .args([
+            "--tool=callgrind",
+            "--collect-atstart=no",
+            &format!("--toggle-collect={TOGGLE}"),
+            &format!("--callgrind-out-file={}", out_file.display()),
+            "--dump-line=no",
+            "--compress-strings=no",
+            "--compress-pos=no",
+        ])
+        .arg(exe)
+        .args(["--count-cell", row.name(), kind.name(), &ch.arg(), &cfg.bytes.to_string(), pad])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return Err(format!("cannot run valgrind: {e}")),
+    };
+    let limit = cfg.cell_budget * TIMEOUT_FACTOR;
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if t.elapsed().as_secs_f64() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = std::fs::remove_file(out_file);
+                return Err(format!("killed after {limit:.0} s (estimate was {})", crate::fmt_secs(est)));
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(e) => return Err(format!("wait: {e}")),
+        }
+    }
+    let output = match child.wait_with_output() {
+        Ok(o) => o,
+        Err(e) => return Err(format!("cannot read valgrind's output: {e}")),
+    };
+    if !output.status.success() {
+        let err = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("exit {}: {}", output.status, err.lines().last().unwrap_or("")));
+    }
+    let text = std::fs::read_to_string(out_file).unwrap_or_default();
+    let _ = std::fs::remove_file(out_file);
+    let Some(ir) = callgrind_total(&text) else {
+        return Err("no totals line in the callgrind output".into());
+    };
+    if ir == 0 {
+        return Err(format!("nothing collected: no function matched {TOGGLE}"));
+    }
+    let nums: Vec<u64> = String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    Ok((ir, nums))
+}
+
+/// The `totals:` (or, failing that, `summary:`) line of a callgrind output
+/// file: instructions collected, with `Ir` as the only event.
+fn callgrind_total(text: &str) -> Option<u64> {
+    let pick = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+    };
+    pick("totals:").or_else(|| pick("summary:"))
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn render(
+    cfg: &CountConfig,
+    rows: &[Box<dyn SseParser>],
+    kinds: &[WKind],
+    chunkings: &[Chunking],
+    cells: &[(usize, usize, usize)],
+    results: &[CellResult],
+    wall: f64,
+) -> String {
+    let at = |ki: usize, ri: usize, ci: usize| {
+        let i = cells.iter().position(|&c| c == (ki, ri, ci)).expect("cell");
+        &results[i]
+    };
+    let per_byte = |ki, ri, ci| match at(ki, ri, ci) {
+        CellResult::Counted { ir, input, .. } => Some(*ir as f64 / *input as f64),
+        _ => None,
+    };
+    let mut md = String::new();
+    let date =
+        crate::cmd_out("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "unknown".into());
+    let rustc = crate::cmd_out("rustc", &["-V"]).unwrap_or_else(|| "rustc (unknown)".into());
+    let valgrind =
+        crate::cmd_out("valgrind", &["--version"]).unwrap_or_else(|| "valgrind (unknown)".into());
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = repo.to_string_lossy();
+    let head = crate::cmd_out("git", &["-C", &repo, "rev-parse", "--short=12", "HEAD"])
+        .unwrap_or_else(|| "unknown".into());
+    // Only the measured crate's own sources decide whether its rows are of HEAD.
+    let changed = crate::cmd_out(
+        "git",
+        &[
+            "-C",
+            &repo,
+            "status",
+            "--porcelain",
+            "--",
+            "src",
+            "Cargo.toml",
+        ],
+    )
+    .is_some_and(|s| !s.is_empty());
+    let src_commit = crate::cmd_out(
+        "git",
+        &["-C", &repo, "log", "-1", "--format=%h", "--abbrev=12", "--", "src", "Cargo.toml"],
+    )
+    .unwrap_or_else(|| "unknown".into());
+    let commit = if changed {
+        format!("HEAD {head} plus uncommitted changes in `src/` or `Cargo.toml`")
+    } else {
+        format!("`src/` and `Cargo.toml` as of {src_commit}, the last commit to change them (HEAD {head})")
+    };
+    let _ = writeln!(
+        md,
+        "# Rust SSE crates: instructions per input byte (peers-bench --count)\n"
+    );
+    let _ = writeln!(
+        md,
+        "- Date: {date}; ssewire (the repository this crate sits in): {commit}"
+    );
+    let _ = writeln!(
+        md,
+        "- Command: `{}` (from `benches/compare`)",
+        cfg.command_line
+    );
+    let _ = writeln!(
+        md,
+        "- Toolchain: {rustc}; `--release` (opt-level 3, no LTO); {valgrind}; CPU: {}",
+        crate::cpu_model()
+    );
+    let _ = writeln!(
+        md,
+        "- Method: each cell runs {} time(s), each as one process under `valgrind --tool=callgrind --collect-atstart=no \
+         --toggle-collect='{TOGGLE}'` with an empty environment, started from a path of fixed length, run k with a padding argument of {} × k bytes \
+         (it moves the initial stack and the first heap allocations): workload generation and chunk slicing uncollected, an uncollected \
+         warm-up parse of a {} KiB prefix (one-off lazy initialisation), then exactly one collected full parse of the workload \
+         (~{} KiB) with a fresh decoder, its events and their drop included. Figure: collected instructions (`Ir`) / input bytes, \
+         the median over the runs (the lower middle one for an even number). Deterministic: the same binary, inputs and \
+         padding give the same count on every run, whatever the machine's load; stack and heap addresses can move a cell by \
+         up to about 2% (seen on `ssewire (owned)` / `multiline` / 64 B between two start paths), so compare builds with \
+         several layout runs (`--align-runs 5`) and their medians.",
+        cfg.align_runs,
+        STACK_STEP,
+        WARM_UP_BYTES >> 10,
+        cfg.bytes >> 10
+    );
+    let _ = writeln!(
+        md,
+        "- Skipped cells (`skipped¹`): those whose native scaling probe (64 and 256 KiB prefixes) grows faster than n^{SUPER_LINEAR} \
+         with an estimated native run over {SUPER_LINEAR_MIN_S} s (their Ir per byte would depend on the workload size), and those the probe predicts to take over {} s under callgrind. \
+         The probe is timed, so on a loaded machine a borderline cell can fall on either side; counted cells are exact.",
+        cfg.cell_budget
+    );
+    let _ = writeln!(
+        md,
+        "- Chunkings: {}.",
+        chunkings
+            .iter()
+            .map(|c| format!("`{}`", c.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+
+    let mut notes: Vec<String> = Vec::new();
+    for (ki, kind) in kinds.iter().enumerate() {
+        let input = (0..rows.len())
+            .flat_map(|ri| (0..chunkings.len()).map(move |ci| (ri, ci)))
+            .find_map(|(ri, ci)| match at(ki, ri, ci) {
+                CellResult::Counted { input, events, .. } => Some((*input, *events)),
+                _ => None,
+            });
+        let (bytes, events) = input.unwrap_or((0, 0));
+        let _ = writeln!(
+            md,
+            "\n## {} ({} B, {} events)\n",
+            kind.name(),
+            thousands(bytes),
+            events
+        );
+        let mut header = "| row |".to_string();
+        let mut rule = "|---|".to_string();
+        for ch in chunkings {
+            let _ = write!(header, " {} Ir/B |", ch.label());
+            rule.push_str("---:|");
+        }
+        for ch in chunkings {
+            let _ = write!(header, " {} Ir total |", ch.label());
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(md, "{header}\n{rule}");
+        for (ri, row) in rows.iter().enumerate() {
+            let mut line = format!("| {} |", row.name());
+            let mut totals = String::new();
+            for (ci, ch) in chunkings.iter().enumerate() {
+                match at(ki, ri, ci) {
+                    CellResult::Counted {
+                        ir,
+                        input,
+                        ok,
+                        detail,
+                        ..
+                    } => {
+                        let flag = if *ok { "" } else { " **MISMATCH**" };
+                        let _ = write!(line, " {:.3}{flag} |", *ir as f64 / *input as f64);
+                        let _ = write!(totals, " {} |", thousands(*ir));
+                        if !ok {
+                            notes.push(format!(
+                                "{} / {} / {}: {detail}",
+                                row.name(),
+                                kind.name(),
+                                ch.label()
+                            ));
+                        }
+                    }
+                    CellResult::Skipped(why) => {
+                        line.push_str(" skipped¹ |");
+                        totals.push_str(" – |");
+                        notes.push(format!(
+                            "{} / {} / {}: skipped, {why}",
+                            row.name(),
+                            kind.name(),
+                            ch.label()
+                        ));
+                    }
+                    CellResult::Failed(why) => {
+                        line.push_str(" failed |");
+                        totals.push_str(" – |");
+                        notes.push(format!(
+                            "{} / {} / {}: FAILED, {why}",
+                            row.name(),
+                            kind.name(),
+                            ch.label()
+                        ));
+                    }
+                }
+            }
+            let _ = writeln!(md, "{line}{totals}");
+        }
+    }
+
+    // Ratios for the targets of issue 14, where the rows they need were run.
+    let find = |name: &str| rows.iter().position(|r| r.name() == name);
+    let peers: Vec<usize> = (0..rows.len())
+        .filter(|&ri| rows[ri].kind() == PKind::Peer)
+        .collect();
+    let ours = [find("ssewire (borrowed)"), find("ssewire (owned)")];
+    if !peers.is_empty() && ours.iter().any(Option::is_some) {
+        let floor = find("scan-validate");
+        let _ = writeln!(
+            md,
+            "\n## ssewire against the leanest peer and `scan-validate` (Ir/B ratios; lower is leaner)\n\n\
+             | workload | chunking | leanest peer | peer Ir/B | scan-validate Ir/B | borrowed Ir/B | borrowed / peer | borrowed / scan-validate | owned Ir/B | owned / peer |\n\
+             |---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for (ki, kind) in kinds.iter().enumerate() {
+            for (ci, ch) in chunkings.iter().enumerate() {
+                let lean = peers
+                    .iter()
+                    .filter_map(|&ri| per_byte(ki, ri, ci).map(|v| (ri, v)))
+                    .min_by(|a, b| a.1.total_cmp(&b.1));
+                let fmt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.3}"));
+                let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+                    (Some(a), Some(b)) => format!("{:.2}×", a / b),
+                    _ => "–".to_string(),
+                };
+                let peer_v = lean.map(|l| l.1);
+                let floor_v = floor.and_then(|ri| per_byte(ki, ri, ci));
+                let b = ours[0].and_then(|ri| per_byte(ki, ri, ci));
+                let o = ours[1].and_then(|ri| per_byte(ki, ri, ci));
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    kind.name(),
+                    ch.label(),
+                    lean.map_or("–", |l| rows[l.0].name()),
+                    fmt(peer_v),
+                    fmt(floor_v),
+                    fmt(b),
+                    ratio(b, peer_v),
+                    ratio(b, floor_v),
+                    fmt(o),
+                    ratio(o, peer_v)
+                );
+            }
+        }
+    }
+
+    if cfg.align_runs > 1 {
+        let mut spread: Vec<(f64, String)> = Vec::new();
+        for (i, &(ki, ri, ci)) in cells.iter().enumerate() {
+            if let CellResult::Counted { runs, .. } = &results[i] {
+                let (lo, hi) = (runs[0], runs[runs.len() - 1]);
+                if lo != hi {
+                    let pct = 100.0 * (hi - lo) as f64 / lo as f64;
+                    spread.push((
+                        pct,
+                        format!(
+                            "{} / {} / {}: {} – {} ({pct:.2}%)",
+                            rows[ri].name(),
+                            kinds[ki].name(),
+                            chunkings[ci].label(),
+                            thousands(lo),
+                            thousands(hi)
+                        ),
+                    ));
+                }
+            }
+        }
+        spread.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let _ = writeln!(
+            md,
+            "\n## Layout spread ({} runs per cell with padding 0, 16, 32, … bytes; cells not listed gave one count in every run)\n",
+            cfg.align_runs
+        );
+        if spread.is_empty() {
+            let _ = writeln!(md, "None: every cell gave the same count in every run.");
+        }
+        for (_, line) in &spread {
+            let _ = writeln!(md, "- {line}");
+        }
+    }
+
+    if !notes.is_empty() {
+        let _ = writeln!(md, "\n## Notes\n");
+        for n in &notes {
+            let _ = writeln!(md, "- {n}");
+        }
+        let _ = writeln!(md, "\n¹ skipped by the time guard (see Method).");
+    } else {
+        let _ = writeln!(
+            md,
+            "\nEvery counted cell matched the generator's ground truth (events or blocks, and data bytes)."
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nTotal wall time of this count run: {wall:.0} s ({} job(s)).",
+        cfg.jobs
+    );
+    md
+}
