@@ -128,7 +128,8 @@ pub fn run(
     let scratch = PathBuf::from(format!("/tmp/peers-count-{:010}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("scratch dir");
     let exe = scratch.join("peers-bench");
-    std::fs::copy(std::env::current_exe().expect("current_exe"), &exe).expect("copy the harness binary");
+    std::fs::copy(std::env::current_exe().expect("current_exe"), &exe)
+        .expect("copy the harness binary");
 
     let mut cells: Vec<(usize, usize, usize)> = Vec::new();
     for ki in 0..kinds.len() {
@@ -173,14 +174,8 @@ pub fn run(
                         break;
                     };
                     let (kind, row, ch) = (kinds[ki], own[ri].as_ref(), chunkings[ci]);
-                    let r = count_cell(
-                        &exe,
-                        &scratch.join(format!("cell-{i}")),
-                        row,
-                        kind,
-                        ch,
-                        cfg,
-                    );
+                    let r =
+                        count_cell(&exe, &scratch.join(format!("cell-{i}")), row, kind, ch, cfg);
                     let line = match &r {
                         CellResult::Counted {
                             ir,
@@ -244,7 +239,9 @@ fn count_cell(
     // so its figure would describe the size chosen here, not the row; and
     // callgrind runs such copy-heavy loops far slower than the factor above.
     if exponent >= SUPER_LINEAR && native > SUPER_LINEAR_MIN_S {
-        return CellResult::Skipped(format!("super-linear (native probe scaling ~n^{exponent:.1})"));
+        return CellResult::Skipped(format!(
+            "super-linear (native probe scaling ~n^{exponent:.1})"
+        ));
     }
     if est > cfg.cell_budget {
         return CellResult::Skipped(format!(
@@ -261,7 +258,9 @@ fn count_cell(
         match run_once(exe, &out_file, row, kind, ch, cfg, &pad, est) {
             Ok((ir, child_nums)) => {
                 if !nums.is_empty() && nums != child_nums {
-                    return CellResult::Failed(format!("results differ between runs: {nums:?} vs {child_nums:?}"));
+                    return CellResult::Failed(format!(
+                        "results differ between runs: {nums:?} vs {child_nums:?}"
+                    ));
                 }
                 runs.push(ir);
                 nums = child_nums;
@@ -280,7 +279,15 @@ fn count_cell(
     let detail = format!(
         "got {got_events} events, {got_data} data bytes; expected {want_events}, {data_bytes}"
     );
-    CellResult::Counted { ir, runs, input, events, ok, detail, secs }
+    CellResult::Counted {
+        ir,
+        runs,
+        input,
+        events,
+        ok,
+        detail,
+        secs,
+    }
 }
 
 /// One callgrind run of the cell: collected instructions and the child's
@@ -309,7 +316,14 @@ fn run_once(
             "--compress-pos=no",
         ])
         .arg(exe)
-        .args(["--count-cell", row.name(), kind.name(), &ch.arg(), &cfg.bytes.to_string(), pad])
+        .args([
+            "--count-cell",
+            row.name(),
+            kind.name(),
+            &ch.arg(),
+            &cfg.bytes.to_string(),
+            pad,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
@@ -325,7 +339,10 @@ fn run_once(
                 let _ = child.kill();
                 let _ = child.wait();
                 let _ = std::fs::remove_file(out_file);
-                return Err(format!("killed after {limit:.0} s (estimate was {})", crate::fmt_secs(est)));
+                return Err(format!(
+                    "killed after {limit:.0} s (estimate was {})",
+                    crate::fmt_secs(est)
+                ));
             }
             Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
             Err(e) => return Err(format!("wait: {e}")),
@@ -337,7 +354,11 @@ fn run_once(
     };
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("exit {}: {}", output.status, err.lines().last().unwrap_or("")));
+        return Err(format!(
+            "exit {}: {}",
+            output.status,
+            err.lines().last().unwrap_or("")
+        ));
     }
     let text = std::fs::read_to_string(out_file).unwrap_or_default();
     let _ = std::fs::remove_file(out_file);
@@ -421,13 +442,25 @@ fn render(
     .is_some_and(|s| !s.is_empty());
     let src_commit = crate::cmd_out(
         "git",
-        &["-C", &repo, "log", "-1", "--format=%h", "--abbrev=12", "--", "src", "Cargo.toml"],
+        &[
+            "-C",
+            &repo,
+            "log",
+            "-1",
+            "--format=%h",
+            "--abbrev=12",
+            "--",
+            "src",
+            "Cargo.toml",
+        ],
     )
     .unwrap_or_else(|| "unknown".into());
     let commit = if changed {
         format!("HEAD {head} plus uncommitted changes in `src/` or `Cargo.toml`")
     } else {
-        format!("`src/` and `Cargo.toml` as of {src_commit}, the last commit to change them (HEAD {head})")
+        format!(
+            "`src/` and `Cargo.toml` as of {src_commit}, the last commit to change them (HEAD {head})"
+        )
     };
     let _ = writeln!(
         md,

@@ -134,7 +134,14 @@ fn parse_args() -> Config {
             "--no-encoders" => c.encoders = false,
             "--encoders-only" => c.parsers = false,
             "-h" | "--help" => {
-                println!("{}", include_str!("main.rs").lines().take(16).collect::<Vec<_>>().join("\n"));
+                println!(
+                    "{}",
+                    include_str!("main.rs")
+                        .lines()
+                        .take(16)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                );
                 std::process::exit(0);
             }
             other => panic!("unknown argument {other} (try --help)"),
@@ -151,8 +158,14 @@ fn parse_args() -> Config {
 }
 
 enum Cell {
-    Measured { median: Duration, runs: usize, counts: Counts },
-    Skipped { reason: String },
+    Measured {
+        median: Duration,
+        runs: usize,
+        counts: Counts,
+    },
+    Skipped {
+        reason: String,
+    },
 }
 
 fn time_once(p: &dyn SseParser, chunks: &[&[u8]]) -> (Duration, Counts) {
@@ -164,7 +177,12 @@ fn time_once(p: &dyn SseParser, chunks: &[&[u8]]) -> (Duration, Counts) {
 /// Time the parser on growing prefixes (64 KiB, 256 KiB, 1 MiB; stopping once a
 /// probe takes > 0.25 s) and extrapolate to the full size with the observed
 /// scaling exponent (clamped to [1, 3]). Returns (estimated seconds, exponent).
-fn estimate_full_run(p: &dyn SseParser, kind: WKind, chunking: Chunking, full: usize) -> (f64, f64) {
+fn estimate_full_run(
+    p: &dyn SseParser,
+    kind: WKind,
+    chunking: Chunking,
+    full: usize,
+) -> (f64, f64) {
     let mut points: Vec<(f64, f64)> = Vec::new();
     for size in [64 << 10, 256 << 10, 1 << 20] {
         if size * 4 > full {
@@ -179,7 +197,9 @@ fn estimate_full_run(p: &dyn SseParser, kind: WKind, chunking: Chunking, full: u
             break;
         }
     }
-    let Some(&(n2, t2)) = points.last() else { return (0.0, 1.0) };
+    let Some(&(n2, t2)) = points.last() else {
+        return (0.0, 1.0);
+    };
     let k = if points.len() >= 2 {
         let (n1, t1) = points[points.len() - 2];
         ((t2.max(1e-7) / t1.max(1e-7)).ln() / (n2 / n1).ln()).clamp(1.0, 3.0)
@@ -218,12 +238,21 @@ fn measure(p: &dyn SseParser, w: &Workload, chunking: Chunking, cfg: &Config) ->
         let t = Instant::now();
         for _ in 0..reps {
             let c = p.parse(std::hint::black_box(&chunks));
-            assert_eq!(std::hint::black_box(c), counts, "{}: non-deterministic result", p.name());
+            assert_eq!(
+                std::hint::black_box(c),
+                counts,
+                "{}: non-deterministic result",
+                p.name()
+            );
         }
         times.push(t.elapsed() / reps);
     }
     times.sort();
-    Cell::Measured { median: times[times.len() / 2], runs, counts }
+    Cell::Measured {
+        median: times[times.len() / 2],
+        runs,
+        counts,
+    }
 }
 
 /// One encoder on one event set: a warm-up, then the median of `runs` timed
@@ -232,7 +261,11 @@ fn measure(p: &dyn SseParser, w: &Workload, chunking: Chunking, cfg: &Config) ->
 /// after it stops. Runs shorter than 50 ms repeat (prepare untimed, encode
 /// timed) until the timed part adds up to ~50 ms, and report time per encode.
 /// Returns (median time per encode, output bytes per encode).
-fn measure_encoder(e: &dyn encoders::SseEncoder, set: &[workloads::GenEvent], runs: usize) -> (Duration, u64) {
+fn measure_encoder(
+    e: &dyn encoders::SseEncoder,
+    set: &[workloads::GenEvent],
+    runs: usize,
+) -> (Duration, u64) {
     let once = |sink: &mut encoders::Sink| {
         let mut prepared = std::hint::black_box(e.prepare(set));
         let t = Instant::now();
@@ -255,7 +288,12 @@ fn measure_encoder(e: &dyn encoders::SseEncoder, set: &[workloads::GenEvent], ru
         for _ in 0..reps {
             let mut sink = encoders::Sink::counting();
             total += once(&mut sink);
-            assert_eq!(sink.bytes, bytes, "{}: non-deterministic output size", e.name());
+            assert_eq!(
+                sink.bytes,
+                bytes,
+                "{}: non-deterministic output size",
+                e.name()
+            );
         }
         times.push(total / reps);
     }
@@ -264,7 +302,10 @@ fn measure_encoder(e: &dyn encoders::SseEncoder, set: &[workloads::GenEvent], ru
 }
 
 /// Encode the set once, keeping the output, and decode it with sse-core.
-fn check_encoder(e: &dyn encoders::SseEncoder, set: &[workloads::GenEvent]) -> encoders::DecodeCheck {
+fn check_encoder(
+    e: &dyn encoders::SseEncoder,
+    set: &[workloads::GenEvent],
+) -> encoders::DecodeCheck {
     let mut sink = encoders::Sink::keeping();
     let mut prepared = e.prepare(set);
     e.encode(set, &mut prepared, &mut sink);
@@ -294,12 +335,20 @@ fn fmt_rate(x: f64) -> String {
 }
 
 fn fmt_mib(x: f64) -> String {
-    if x >= 100.0 { format!("{x:.0}") } else if x >= 10.0 { format!("{x:.1}") } else { format!("{x:.2}") }
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 fn cmd_out(cmd: &str, args: &[&str]) -> Option<String> {
     let o = std::process::Command::new(cmd).args(args).output().ok()?;
-    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
 }
 
 fn cpu_model() -> String {
@@ -352,8 +401,16 @@ fn main() {
     let target = cfg.mib << 20;
     let parsers: Vec<Box<dyn SseParser>> = parsers::all()
         .into_iter()
-        .filter(|p| cfg.only.as_ref().is_none_or(|o| p.name().contains(o.as_str())))
-        .filter(|p| cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| p.name().contains(r.as_str()))))
+        .filter(|p| {
+            cfg.only
+                .as_ref()
+                .is_none_or(|o| p.name().contains(o.as_str()))
+        })
+        .filter(|p| {
+            cfg.rows
+                .as_ref()
+                .is_none_or(|rs| rs.iter().any(|r| p.name().contains(r.as_str())))
+        })
         .collect();
     if cfg.conformance {
         let started = Instant::now();
@@ -361,13 +418,27 @@ fn main() {
         std::panic::set_hook(Box::new(|_| {}));
         let cases = conformance::cases();
         if let Some(name) = &cfg.show_case {
-            let case = cases.iter().find(|c| &c.name == name).unwrap_or_else(|| panic!("no case {name}"));
-            println!("input: {:?}\nexpected: {:?}", String::from_utf8_lossy(&case.input), case.accepted[0]);
+            let case = cases
+                .iter()
+                .find(|c| &c.name == name)
+                .unwrap_or_else(|| panic!("no case {name}"));
+            println!(
+                "input: {:?}\nexpected: {:?}",
+                String::from_utf8_lossy(&case.input),
+                case.accepted[0]
+            );
             for (row, driver) in conformance::drivers() {
-                if cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| row.contains(r.as_str()))) {
+                if cfg
+                    .rows
+                    .as_ref()
+                    .is_none_or(|rs| rs.iter().any(|r| row.contains(r.as_str())))
+                {
                     for size in conformance::CHUNK_SIZES {
                         let chunks = conformance::split(&case.input, size);
-                        println!("{row} @ {size:?}: {:?}", conformance::run_guarded(driver, &chunks));
+                        println!(
+                            "{row} @ {size:?}: {:?}",
+                            conformance::run_guarded(driver, &chunks)
+                        );
                     }
                 }
             }
@@ -375,10 +446,20 @@ fn main() {
         }
         let scores: Vec<conformance::RowScore> = conformance::drivers()
             .into_iter()
-            .filter(|(name, _)| cfg.rows.as_ref().is_none_or(|rs| rs.iter().any(|r| name.contains(r.as_str()))))
+            .filter(|(name, _)| {
+                cfg.rows
+                    .as_ref()
+                    .is_none_or(|rs| rs.iter().any(|r| name.contains(r.as_str())))
+            })
             .map(|(name, driver)| {
                 let s = conformance::score(name, driver, &cases);
-                eprintln!("  {name:<26} {}/{} strict, {}/{} whole", s.strict, cases.len(), s.whole, cases.len());
+                eprintln!(
+                    "  {name:<26} {}/{} strict, {}/{} whole",
+                    s.strict,
+                    cases.len(),
+                    s.whole,
+                    cases.len()
+                );
                 s
             })
             .collect();
@@ -421,7 +502,13 @@ fn main() {
         .collect();
     let encs: Vec<Box<dyn encoders::SseEncoder>> = encoders::all()
         .into_iter()
-        .filter(|e| e.kind() == PKind::Baseline || cfg.only.as_ref().is_none_or(|o| e.name().contains(o.as_str())))
+        .filter(|e| {
+            e.kind() == PKind::Baseline
+                || cfg
+                    .only
+                    .as_ref()
+                    .is_none_or(|o| e.name().contains(o.as_str()))
+        })
         .collect();
     let started = Instant::now();
 
@@ -429,7 +516,13 @@ fn main() {
     let mut warnings: Vec<String> = Vec::new(); // count/data mismatches
     let mut skips: Vec<String> = Vec::new();
     // (workload, chunking label, best peer name, best peer MiB/s, memchr MiB/s, naive MiB/s)
-    type Anchor = (String, String, Option<(String, f64)>, Option<f64>, Option<f64>);
+    type Anchor = (
+        String,
+        String,
+        Option<(String, f64)>,
+        Option<f64>,
+        Option<f64>,
+    );
     let mut anchors: Vec<Anchor> = Vec::new();
     let mut wl_rows = String::new();
     let mut sections = String::new();
@@ -446,10 +539,21 @@ fn main() {
             w.bytes.len() as f64 / w.events as f64,
             kind.describe()
         );
-        eprintln!("== workload {} ({:.1} MiB, {} events)", kind.name(), mib, w.events);
+        eprintln!(
+            "== workload {} ({:.1} MiB, {} events)",
+            kind.name(),
+            mib,
+            w.events
+        );
 
         let mut sec = String::new();
-        let _ = writeln!(sec, "\n### {} ({:.1} MiB, {} events)\n", kind.name(), mib, w.events);
+        let _ = writeln!(
+            sec,
+            "\n### {} ({:.1} MiB, {} events)\n",
+            kind.name(),
+            mib,
+            w.events
+        );
         let mut header = "| parser |".to_string();
         let mut rule = "|---|".to_string();
         for ch in &cfg.chunkings {
@@ -458,17 +562,26 @@ fn main() {
         }
         let _ = writeln!(sec, "{header}\n{rule}");
 
-        let mut per_chunking: Vec<Vec<(usize, Option<f64>)>> = vec![Vec::new(); cfg.chunkings.len()];
+        let mut per_chunking: Vec<Vec<(usize, Option<f64>)>> =
+            vec![Vec::new(); cfg.chunkings.len()];
         for (pi, p) in parsers.iter().enumerate() {
             let mut row = format!("| {} |", p.name());
             for (ci, &ch) in cfg.chunkings.iter().enumerate() {
                 let cell = measure(p.as_ref(), &w, ch, &cfg);
                 match cell {
-                    Cell::Measured { median, runs, counts } => {
+                    Cell::Measured {
+                        median,
+                        runs,
+                        counts,
+                    } => {
                         let s = median.as_secs_f64();
                         let mibs = mib / s;
                         let evs = w.events as f64 / s;
-                        let n = if runs < cfg.runs { format!(" (n={runs})") } else { String::new() };
+                        let n = if runs < cfg.runs {
+                            format!(" (n={runs})")
+                        } else {
+                            String::new()
+                        };
                         let _ = write!(row, " {}{} | {} |", fmt_mib(mibs), n, fmt_rate(evs));
                         eprintln!(
                             "  {:<26} {:<6} {:>9} MiB/s {:>9} ev/s  (median of {runs}, {:.3} s)",
@@ -478,7 +591,11 @@ fn main() {
                             fmt_rate(evs),
                             s
                         );
-                        let want_events = if p.counts_blocks() { w.blocks } else { w.events };
+                        let want_events = if p.counts_blocks() {
+                            w.blocks
+                        } else {
+                            w.events
+                        };
                         if counts.events != want_events
                             || (p.reports_data_bytes() && counts.data_bytes != w.data_bytes)
                         {
@@ -517,14 +634,22 @@ fn main() {
         for (ci, &ch) in cfg.chunkings.iter().enumerate() {
             let rows = &per_chunking[ci];
             let by_name = |n: &str| {
-                rows.iter().find(|(pi, _)| parsers[*pi].name() == n).and_then(|(_, m)| *m)
+                rows.iter()
+                    .find(|(pi, _)| parsers[*pi].name() == n)
+                    .and_then(|(_, m)| *m)
             };
             let best = rows
                 .iter()
                 .filter(|(pi, m)| parsers[*pi].kind() == PKind::Peer && m.is_some())
                 .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap())
                 .map(|(pi, m)| (parsers[*pi].name().to_string(), m.unwrap()));
-            anchors.push((kind.name().to_string(), ch.label(), best, by_name("memchr-lines"), by_name("naive")));
+            anchors.push((
+                kind.name().to_string(),
+                ch.label(),
+                best,
+                by_name("memchr-lines"),
+                by_name("naive"),
+            ));
         }
     }
 
@@ -552,7 +677,9 @@ fn main() {
         let mut rows: Vec<(String, f64, f64, f64, String)> = Vec::new();
         for e in &encs {
             let check = check_encoder(e.as_ref(), &set);
-            let ok = check.events == set.len() as u64 && check.data_bytes == data_bytes && check.field_mismatches == 0;
+            let ok = check.events == set.len() as u64
+                && check.data_bytes == data_bytes
+                && check.field_mismatches == 0;
             let check_s = if ok {
                 format!("ok ({} events)", check.events)
             } else {
@@ -568,7 +695,10 @@ fn main() {
                 );
                 eprintln!("WARNING: encoder output mismatch: {msg}");
                 enc_warnings.push(msg);
-                format!("**MISMATCH**: {} events, {} field mismatches", check.events, check.field_mismatches)
+                format!(
+                    "**MISMATCH**: {} events, {} field mismatches",
+                    check.events, check.field_mismatches
+                )
             };
             let (median, bytes) = measure_encoder(e.as_ref(), &set, cfg.runs);
             let s = median.as_secs_f64();
@@ -605,17 +735,26 @@ fn main() {
 
     let date = cmd_out("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "unknown".into());
     let rustc = cmd_out("rustc", &["-V"]).unwrap_or_else(|| "rustc (unknown)".into());
-    let nproc = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let nproc = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let versions = locked_versions()
         .into_iter()
         .map(|(n, v)| format!("{n} {v}"))
         .collect::<Vec<_>>()
         .join(", ");
 
-    let _ = writeln!(md, "# Rust SSE crates: parse and encode throughput (peers-bench)\n");
+    let _ = writeln!(
+        md,
+        "# Rust SSE crates: parse and encode throughput (peers-bench)\n"
+    );
     let _ = writeln!(md, "- Date: {date}");
-    let l3_raw = std::fs::read_to_string("/sys/devices/system/cpu/cpu0/cache/index3/size").unwrap_or_default();
-    let l3_kib = l3_raw.trim().strip_suffix('K').and_then(|k| k.parse::<u64>().ok());
+    let l3_raw = std::fs::read_to_string("/sys/devices/system/cpu/cpu0/cache/index3/size")
+        .unwrap_or_default();
+    let l3_kib = l3_raw
+        .trim()
+        .strip_suffix('K')
+        .and_then(|k| k.parse::<u64>().ok());
     let l3 = match l3_kib {
         Some(k) if k >= 1024 => format!(", L3 {} MiB", k / 1024),
         _ if !l3_raw.trim().is_empty() => format!(", L3 {}", l3_raw.trim()),
@@ -633,8 +772,15 @@ fn main() {
         ),
         None => "L3 size unknown".to_string(),
     };
-    let _ = writeln!(md, "- Machine: {} (nproc = {nproc}{l3}); shared, noisy VM. {fits}", cpu_model());
-    let _ = writeln!(md, "- Toolchain: {rustc}; `cargo run --release` (opt-level 3, no LTO), single thread");
+    let _ = writeln!(
+        md,
+        "- Machine: {} (nproc = {nproc}{l3}); shared, noisy VM. {fits}",
+        cpu_model()
+    );
+    let _ = writeln!(
+        md,
+        "- Toolchain: {rustc}; `cargo run --release` (opt-level 3, no LTO), single thread"
+    );
     let _ = writeln!(md, "- Crates (Cargo.lock): {versions}");
     let _ = writeln!(
         md,
@@ -661,9 +807,15 @@ fn main() {
         "- **Figures are noisy** (2 shared cores, other jobs running): read ratios between rows of one column, not absolutes. \
          Re-run: `cd benches/compare && cargo run --release` (`--help` for options), then `python3 perf_chart.py` for the chart."
     );
-    let _ = writeln!(md, "- Chunkings: `whole` = the workload as one `&[u8]` (where the API allows), `4 KiB` = typical socket reads, `64 B` = pathological small reads, `1–1460 B` = sizes drawn uniformly from 1..=1460 (TCP segment payloads) by a fixed-seed generator, the same cuts every run.\n");
+    let _ = writeln!(
+        md,
+        "- Chunkings: `whole` = the workload as one `&[u8]` (where the API allows), `4 KiB` = typical socket reads, `64 B` = pathological small reads, `1–1460 B` = sizes drawn uniformly from 1..=1460 (TCP segment payloads) by a fixed-seed generator, the same cuts every run.\n"
+    );
 
-    let _ = writeln!(md, "## Workloads\n\n| workload | size | events | avg event | content |\n|---|---:|---:|---:|---|");
+    let _ = writeln!(
+        md,
+        "## Workloads\n\n| workload | size | events | avg event | content |\n|---|---:|---:|---:|---|"
+    );
     md.push_str(&wl_rows);
     let _ = writeln!(md, "\n## Throughput (MiB/s of input, events/s)");
     md.push_str(&sections);
@@ -687,7 +839,10 @@ fn main() {
             (Some((_, b)), Some(n)) => format!("{:.2}×", b / n),
             _ => "–".into(),
         };
-        let _ = writeln!(md, "| {wk} | {ch} | {bn} | {bm} | {five} | {memf} | {half} | {nf} | {ratio} |");
+        let _ = writeln!(
+            md,
+            "| {wk} | {ch} | {bn} | {bm} | {five} | {memf} | {half} | {nf} | {ratio} |"
+        );
     }
 
     if !enc_kinds.is_empty() {
@@ -704,12 +859,17 @@ fn main() {
                 Some((n, m, e)) => (n.clone(), fmt_mib(*m), fmt_rate(*e), fmt_rate(5.0 * e)),
                 None => ("–".into(), "–".into(), "–".into(), "–".into()),
             };
-            let (basem, basee) = base.map_or(("–".into(), "–".into()), |(m, e)| (fmt_mib(m), fmt_rate(e)));
+            let (basem, basee) = base.map_or(("–".into(), "–".into()), |(m, e)| {
+                (fmt_mib(m), fmt_rate(e))
+            });
             let ratio = match (best, base) {
                 (Some((_, _, e)), Some((_, b))) => format!("{:.2}×", e / b),
                 _ => "–".into(),
             };
-            let _ = writeln!(md, "| {set} | {bn} | {bm} | {be} | {b5} | {basem} | {basee} | {ratio} |");
+            let _ = writeln!(
+                md,
+                "| {set} | {bn} | {bm} | {be} | {b5} | {basem} | {basee} | {ratio} |"
+            );
         }
     }
 
@@ -719,7 +879,10 @@ fn main() {
             let _ = writeln!(md, "- {n}");
         }
     }
-    let n_peers = parsers::all().iter().filter(|p| p.kind() == PKind::Peer).count();
+    let n_peers = parsers::all()
+        .iter()
+        .filter(|p| p.kind() == PKind::Peer)
+        .count();
     let _ = writeln!(
         md,
         "- Skipped from the row set: none; all {n_peers} crates.io peers can be fed from memory and reproduce the ground truth."
@@ -769,7 +932,11 @@ fn main() {
             }
         }
     }
-    let _ = writeln!(md, "\nTotal harness wall time: {:.0} s.", started.elapsed().as_secs_f64());
+    let _ = writeln!(
+        md,
+        "\nTotal harness wall time: {:.0} s.",
+        started.elapsed().as_secs_f64()
+    );
 
     print!("{md}");
     if let Some(path) = &cfg.out {
@@ -791,14 +958,38 @@ mod tests {
     fn all_parsers_match_ground_truth() {
         for kind in WKind::ALL {
             let w = workloads::generate(kind, 100 << 10);
-            for ch in [Chunking::Whole, Chunking::Fixed(7), Chunking::Fixed(61), Chunking::Fixed(4096), Chunking::Tcp] {
+            for ch in [
+                Chunking::Whole,
+                Chunking::Fixed(7),
+                Chunking::Fixed(61),
+                Chunking::Fixed(4096),
+                Chunking::Tcp,
+            ] {
                 let chunks = ch.split(&w.bytes);
                 for p in parsers::all() {
                     let c = p.parse(&chunks);
-                    let want = if p.counts_blocks() { w.blocks } else { w.events };
-                    assert_eq!(c.events, want, "{} {} {}", p.name(), kind.name(), ch.label());
+                    let want = if p.counts_blocks() {
+                        w.blocks
+                    } else {
+                        w.events
+                    };
+                    assert_eq!(
+                        c.events,
+                        want,
+                        "{} {} {}",
+                        p.name(),
+                        kind.name(),
+                        ch.label()
+                    );
                     if p.reports_data_bytes() {
-                        assert_eq!(c.data_bytes, w.data_bytes, "{} {} {}", p.name(), kind.name(), ch.label());
+                        assert_eq!(
+                            c.data_bytes,
+                            w.data_bytes,
+                            "{} {} {}",
+                            p.name(),
+                            kind.name(),
+                            ch.label()
+                        );
                     }
                 }
             }
@@ -863,7 +1054,10 @@ mod tests {
         assert!((0.28..0.39).contains(&ratio), "keep-alive ratio {ratio}");
         let stripped = text.replace(": keep-alive\n\n", "");
         assert!(s.bytes.starts_with(stripped.as_bytes()));
-        assert!(!text.contains("\n\n\n"), "keep-alive blocks follow an event's blank line directly");
+        assert!(
+            !text.contains("\n\n\n"),
+            "keep-alive blocks follow an event's blank line directly"
+        );
     }
 
     /// Every encoder row's output decodes (sse-core) to exactly the event set.

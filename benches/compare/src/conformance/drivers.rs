@@ -23,13 +23,22 @@ macro_rules! or_stop {
     ($result:expr, $out:ident) => {
         match $result {
             Ok(v) => v,
-            Err(e) => return Err(Stopped { records: $out, why: format!("error: {e}") }),
+            Err(e) => {
+                return Err(Stopped {
+                    records: $out,
+                    why: format!("error: {e}"),
+                })
+            }
         }
     };
 }
 
 fn event_type(t: &str) -> String {
-    if t.is_empty() { "message".to_string() } else { t.to_string() }
+    if t.is_empty() {
+        "message".to_string()
+    } else {
+        t.to_string()
+    }
 }
 
 /// The last event ID as an application keeps it from per-block `Option` ids.
@@ -78,7 +87,11 @@ fn ssewire_borrowed(chunks: &[&[u8]]) -> Outcome {
                     data: ev.data.to_string(),
                     id: ev.last_event_id.to_string(),
                 }),
-                Some(ssewire::Decoded::Retry(ms)) => out.push(Rec::Retry(ms)),
+                Some(ssewire::Decoded::Retry(time)) => {
+                    out.push(Rec::Retry(
+                        u64::try_from(time.as_millis()).unwrap_or(u64::MAX),
+                    ));
+                }
                 Some(_) => {}
                 None => break,
             }
@@ -106,7 +119,11 @@ fn ssewire_owned(chunks: &[&[u8]]) -> Outcome {
                         id: ev.last_event_id().to_string(),
                     });
                 }
-                Some(ssewire::Decoded::Retry(ms)) => out.push(Rec::Retry(ms)),
+                Some(ssewire::Decoded::Retry(time)) => {
+                    out.push(Rec::Retry(
+                        u64::try_from(time.as_millis()).unwrap_or(u64::MAX),
+                    ));
+                }
                 Some(_) => {}
                 None => break,
             }
@@ -128,9 +145,15 @@ fn eventsource_stream(chunks: &[&[u8]]) -> Outcome {
             if let Some(r) = ev.retry {
                 out.push(Rec::Retry(millis(r)));
             }
-            out.push(Rec::Event { event: event_type(&ev.event), data: ev.data, id: ev.id });
+            out.push(Rec::Event {
+                event: event_type(&ev.event),
+                data: ev.data,
+                id: ev.id,
+            });
         }
-        out.push(Rec::LastId(events.as_ref().get_ref().last_event_id().to_string()));
+        out.push(Rec::LastId(
+            events.as_ref().get_ref().last_event_id().to_string(),
+        ));
         Ok(out)
     })
 }
@@ -148,7 +171,11 @@ fn sse_stream(chunks: &[&[u8]]) -> Outcome {
                 out.push(Rec::Retry(r));
             }
             if let Some(data) = ev.data {
-                out.push(Rec::Event { event: event_type(ev.event.as_deref().unwrap_or("")), data, id });
+                out.push(Rec::Event {
+                    event: event_type(ev.event.as_deref().unwrap_or("")),
+                    data,
+                    id,
+                });
             }
         }
         out.push(Rec::LastId(ids.0));
@@ -165,7 +192,11 @@ fn sse_codec(chunks: &[&[u8]]) -> Outcome {
             match or_stop!(ev, out) {
                 sse_codec::Event::Message { id, event, data } => {
                     let id = ids.update(id.as_deref());
-                    out.push(Rec::Event { event: event_type(&event), data, id });
+                    out.push(Rec::Event {
+                        event: event_type(&event),
+                        data,
+                        id,
+                    });
                 }
                 sse_codec::Event::Retry { retry } => out.push(Rec::Retry(retry)),
             }
@@ -177,7 +208,8 @@ fn sse_codec(chunks: &[&[u8]]) -> Outcome {
 
 fn async_sse(chunks: &[&[u8]]) -> Outcome {
     futures::executor::block_on(async {
-        let mut events = std::pin::pin!(async_sse::decode(crate::parsers::ChunkReader::new(chunks)));
+        let mut events =
+            std::pin::pin!(async_sse::decode(crate::parsers::ChunkReader::new(chunks)));
         let mut out = Vec::new();
         let mut ids = CarriedId::default();
         while let Some(ev) = events.next().await {
@@ -185,7 +217,11 @@ fn async_sse(chunks: &[&[u8]]) -> Outcome {
                 async_sse::Event::Message(m) => {
                     let id = ids.update(m.id().as_deref());
                     let data = String::from_utf8_lossy(m.data()).into_owned();
-                    out.push(Rec::Event { event: event_type(m.name()), data, id });
+                    out.push(Rec::Event {
+                        event: event_type(m.name()),
+                        data,
+                        id,
+                    });
                 }
                 async_sse::Event::Retry(r) => out.push(Rec::Retry(millis(r))),
             }
@@ -211,7 +247,9 @@ fn sse_core(chunks: &[&[u8]]) -> Outcome {
             }
         }
     }
-    out.push(Rec::LastId(dec.last_event_id().map_or(String::new(), |s| s.to_string())));
+    out.push(Rec::LastId(
+        dec.last_event_id().map_or(String::new(), |s| s.to_string()),
+    ));
     Ok(out)
 }
 
@@ -223,7 +261,11 @@ fn sse_parse(chunks: &[&[u8]]) -> Outcome {
             if let Some(r) = ev.retry {
                 out.push(Rec::Retry(millis(r)));
             }
-            out.push(Rec::Event { event: event_type(&ev.event), data: ev.data, id: ev.id });
+            out.push(Rec::Event {
+                event: event_type(&ev.event),
+                data: ev.data,
+                id: ev.id,
+            });
         }
     };
     for chunk in chunks {
@@ -249,9 +291,15 @@ fn sseer(chunks: &[&[u8]]) -> Outcome {
             if let Some(r) = ev.retry {
                 out.push(Rec::Retry(millis(r)));
             }
-            out.push(Rec::Event { event: event_type(&ev.event), data: ev.data.to_string(), id: ev.id.to_string() });
+            out.push(Rec::Event {
+                event: event_type(&ev.event),
+                data: ev.data.to_string(),
+                id: ev.id.to_string(),
+            });
         }
-        out.push(Rec::LastId(events.as_ref().get_ref().last_event_id().to_string()));
+        out.push(Rec::LastId(
+            events.as_ref().get_ref().last_event_id().to_string(),
+        ));
         Ok(out)
     })
 }
@@ -267,7 +315,11 @@ fn russe(chunks: &[&[u8]]) -> Outcome {
             if let Some(r) = m.retry {
                 out.push(Rec::Retry(millis(r)));
             }
-            out.push(Rec::Event { event: event_type(m.event.as_deref().unwrap_or("")), data: m.data.to_string(), id });
+            out.push(Rec::Event {
+                event: event_type(m.event.as_deref().unwrap_or("")),
+                data: m.data.to_string(),
+                id,
+            });
         }
         russe::Event::Retry(r) => out.push(Rec::Retry(millis(r))),
         russe::Event::Comment(_) => {}

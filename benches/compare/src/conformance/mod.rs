@@ -14,7 +14,11 @@ use std::fmt::Write as _;
 /// What an application learns from a decoder, in the corpus's record form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rec {
-    Event { event: String, data: String, id: String },
+    Event {
+        event: String,
+        data: String,
+        id: String,
+    },
     Retry(u64),
     LastId(String),
 }
@@ -42,7 +46,10 @@ pub struct Case {
 
 pub const CHUNK_SIZES: [Option<usize>; 6] = [Some(1), Some(2), Some(3), Some(7), Some(64), None];
 
-const CASES_JSON: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/cases.json"));
+const CASES_JSON: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/data/cases.json"
+));
 
 fn base64_decode(text: &str) -> Vec<u8> {
     let value = |c: u8| match c {
@@ -53,7 +60,11 @@ fn base64_decode(text: &str) -> Vec<u8> {
         b'/' => 63,
         _ => panic!("not base64: {c}"),
     };
-    let digits: Vec<u32> = text.bytes().filter(|&c| c != b'=' && !c.is_ascii_whitespace()).map(value).collect();
+    let digits: Vec<u32> = text
+        .bytes()
+        .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+        .map(value)
+        .collect();
     let mut out = Vec::with_capacity(digits.len() * 3 / 4);
     for group in digits.chunks(4) {
         let mut n = 0u32;
@@ -77,7 +88,11 @@ fn records(list: &Value) -> Vec<Rec> {
             } else if let Some(id) = r.get("last_event_id") {
                 Rec::LastId(text(id))
             } else {
-                Rec::Event { event: text(&r["event"]), data: text(&r["data"]), id: text(&r["id"]) }
+                Rec::Event {
+                    event: text(&r["event"]),
+                    data: text(&r["data"]),
+                    id: text(&r["id"]),
+                }
             }
         })
         .collect()
@@ -117,7 +132,10 @@ pub fn run_guarded(driver: Driver, chunks: &[&[u8]]) -> Outcome {
             .cloned()
             .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_string()))
             .unwrap_or_default();
-        Err(Stopped { records: Vec::new(), why: format!("panic: {msg}") })
+        Err(Stopped {
+            records: Vec::new(),
+            why: format!("panic: {msg}"),
+        })
     })
 }
 
@@ -135,9 +153,20 @@ pub fn topic(name: &str) -> &'static str {
         "UTF-8 (invalid or split)"
     } else if has("long") || has("20k") || has("huge") {
         "long lines"
-    } else if has("-cr") || has("crlf") || has("newlines") || has("line-feeds") || has("carriage") || has("lf-") {
+    } else if has("-cr")
+        || has("crlf")
+        || has("newlines")
+        || has("line-feeds")
+        || has("carriage")
+        || has("lf-")
+    {
         "line endings (CR, LF, CRLF)"
-    } else if has("unterminated") || has("eof") || has("no-trailing") || has("without-blank") || has("final") {
+    } else if has("unterminated")
+        || has("eof")
+        || has("no-trailing")
+        || has("without-blank")
+        || has("final")
+    {
         "end of stream"
     } else if has("id") {
         "id / last event ID"
@@ -156,7 +185,10 @@ pub fn first_difference(got: &Outcome, want: &[Rec]) -> String {
         Ok(g) => g,
         Err(st) if st.why.starts_with("panic") => return "panic".into(),
         Err(st) => {
-            let before_end: Vec<&Rec> = want.iter().filter(|r| !matches!(r, Rec::LastId(_))).collect();
+            let before_end: Vec<&Rec> = want
+                .iter()
+                .filter(|r| !matches!(r, Rec::LastId(_)))
+                .collect();
             return if st.records.iter().collect::<Vec<_>>() == before_end {
                 "error returned after every expected record".into()
             } else {
@@ -175,7 +207,18 @@ pub fn first_difference(got: &Outcome, want: &[Rec]) -> String {
             continue;
         }
         return match (g, w) {
-            (Rec::Event { event: ge, data: gd, id: gi }, Rec::Event { event: we, data: wd, id: wi }) => {
+            (
+                Rec::Event {
+                    event: ge,
+                    data: gd,
+                    id: gi,
+                },
+                Rec::Event {
+                    event: we,
+                    data: wd,
+                    id: wi,
+                },
+            ) => {
                 if gd != wd {
                     "data differs".into()
                 } else if ge != we {
@@ -205,13 +248,20 @@ pub struct RowScore {
 }
 
 pub fn score(name: &'static str, driver: Driver, cases: &[Case]) -> RowScore {
-    let mut s = RowScore { name, strict: 0, whole: 0, failures: Vec::new() };
+    let mut s = RowScore {
+        name,
+        strict: 0,
+        whole: 0,
+        failures: Vec::new(),
+    };
     for case in cases {
         let mut first_fail: Option<(Option<usize>, String)> = None;
         for size in CHUNK_SIZES {
             let chunks = split(&case.input, size);
             let got = run_guarded(driver, &chunks);
-            let ok = got.as_ref().is_ok_and(|g| case.accepted.iter().any(|a| a == g));
+            let ok = got
+                .as_ref()
+                .is_ok_and(|g| case.accepted.iter().any(|a| a == g));
             if ok && size.is_none() {
                 s.whole += 1;
             }
@@ -249,8 +299,12 @@ fn size_label(size: Option<usize>) -> String {
 
 pub fn render(scores: &[RowScore], cases: &[Case], wall: f64) -> String {
     let mut md = String::new();
-    let date = crate::cmd_out("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "unknown".into());
-    let _ = writeln!(md, "# Rust SSE decoders: conformance scoreboard (peers-bench --conformance)\n");
+    let date =
+        crate::cmd_out("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "unknown".into());
+    let _ = writeln!(
+        md,
+        "# Rust SSE decoders: conformance scoreboard (peers-bench --conformance)\n"
+    );
     let _ = writeln!(
         md,
         "- Date: {date}. Corpus: the repository's `tests/data/cases.json`, {} cases (web-platform-tests `eventsource/` \
@@ -277,7 +331,11 @@ pub fn render(scores: &[RowScore], cases: &[Case], wall: f64) -> String {
             if v.is_empty() {
                 "–".to_string()
             } else {
-                v.iter().take(4).map(|(k, n)| format!("{k} ({n})")).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .take(4)
+                    .map(|(k, n)| format!("{k} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         let _ = writeln!(
@@ -292,7 +350,10 @@ pub fn render(scores: &[RowScore], cases: &[Case], wall: f64) -> String {
             fmt(&whys)
         );
     }
-    let _ = writeln!(md, "\n## Failing cases per decoder (first failing chunk size: first difference)\n");
+    let _ = writeln!(
+        md,
+        "\n## Failing cases per decoder (first failing chunk size: first difference)\n"
+    );
     for s in scores {
         if s.failures.is_empty() {
             let _ = writeln!(md, "- **{}**: none", s.name);
@@ -304,7 +365,12 @@ pub fn render(scores: &[RowScore], cases: &[Case], wall: f64) -> String {
             .map(|(c, size, why)| format!("`{c}` ({}: {why})", size_label(*size)))
             .collect::<Vec<_>>()
             .join(", ");
-        let _ = writeln!(md, "- **{}** ({} failing): {list}", s.name, s.failures.len());
+        let _ = writeln!(
+            md,
+            "- **{}** ({} failing): {list}",
+            s.name,
+            s.failures.len()
+        );
     }
     md
 }
@@ -358,14 +424,25 @@ mod tests {
         }
         assert_eq!(drivers::all()[8].0, "ssewire (borrowed)");
         let cases = cases();
-        let with_events =
-            cases.iter().filter(|c| c.accepted[0].iter().any(|r| matches!(r, Rec::Event { .. }))).count();
+        let with_events = cases
+            .iter()
+            .filter(|c| c.accepted[0].iter().any(|r| matches!(r, Rec::Event { .. })))
+            .count();
         assert!(with_events > 50 && with_events < cases.len());
-        for (driver, why) in [(drop_last_event as Driver, "missing event"), (alter_data, "data differs")] {
+        for (driver, why) in [
+            (drop_last_event as Driver, "missing event"),
+            (alter_data, "data differs"),
+        ] {
             let s = score("mutated", driver, &cases);
             assert_eq!(s.failures.len(), with_events);
             assert_eq!(s.strict, cases.len() - with_events);
-            assert!(s.failures.iter().all(|(_, size, w)| *size == Some(1) && w == why), "{:?}", s.failures);
+            assert!(
+                s.failures
+                    .iter()
+                    .all(|(_, size, w)| *size == Some(1) && w == why),
+                "{:?}",
+                s.failures
+            );
         }
     }
 }

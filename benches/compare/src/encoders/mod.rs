@@ -42,10 +42,16 @@ pub struct Sink {
 
 impl Sink {
     pub fn counting() -> Self {
-        Sink { keep: None, bytes: 0 }
+        Sink {
+            keep: None,
+            bytes: 0,
+        }
     }
     pub fn keeping() -> Self {
-        Sink { keep: Some(Vec::new()), bytes: 0 }
+        Sink {
+            keep: Some(Vec::new()),
+            bytes: 0,
+        }
     }
     #[inline]
     pub fn put(&mut self, b: &[u8]) {
@@ -114,7 +120,9 @@ pub fn check_output(bytes: &[u8], set: &[GenEvent]) -> DecodeCheck {
     let mut last_id: Option<&str> = None;
     let mut i = 0usize;
     while let Some(ev) = dec.next(&mut buf) {
-        let SseEvent::Message(m) = ev.expect("sse-core: payload too large") else { continue };
+        let SseEvent::Message(m) = ev.expect("sse-core: payload too large") else {
+            continue;
+        };
         out.events += 1;
         out.data_bytes += m.data.len() as u64;
         match set.get(i) {
@@ -123,7 +131,8 @@ pub fn check_output(bytes: &[u8], set: &[GenEvent]) -> DecodeCheck {
                     last_id = Some(id);
                 }
                 let want_type = g.event.as_deref().unwrap_or("message");
-                if m.event != want_type || m.last_event_id.as_deref() != last_id || m.data != g.data {
+                if m.event != want_type || m.last_event_id.as_deref() != last_id || m.data != g.data
+                {
                     out.field_mismatches += 1;
                 }
             }

@@ -4,7 +4,7 @@
 //! validates `event` (no CR/LF) and `id` (no CR/LF/NUL) and splits data at
 //! CR, LF and CR LF.
 
-use super::{FLUSH_AT, Prepared, SseEncoder, Sink};
+use super::{FLUSH_AT, Prepared, Sink, SseEncoder};
 use crate::parsers::Kind;
 use crate::workloads::GenEvent;
 use ssewire::Message;

@@ -20,7 +20,9 @@ impl SseParser for SsewireBorrowed {
         Kind::Ours
     }
     fn note(&self) -> Option<&'static str> {
-        Some("ssewire (borrowed): sans-IO `Decoder::new()` + `decode(chunk)` looped until `None` per chunk; reads the borrowed `Event` (`&str` fields from the chunk or the decoder); default limits (1 MiB line / 4 MiB event)")
+        Some(
+            "ssewire (borrowed): sans-IO `Decoder::new()` + `decode(chunk)` looped until `None` per chunk; reads the borrowed `Event` (`&str` fields from the chunk or the decoder); default limits (1 MiB line / 4 MiB event)",
+        )
     }
 
     fn parse(&self, chunks: &[&[u8]]) -> Counts {
@@ -55,7 +57,9 @@ impl SseParser for SsewireOwned {
         Kind::Ours
     }
     fn note(&self) -> Option<&'static str> {
-        Some("ssewire (owned): as the borrowed row, then `Event::into_owned()` on every event (one allocation holding type, data and id), dropped after counting")
+        Some(
+            "ssewire (owned): as the borrowed row, then `Event::into_owned()` on every event (one allocation holding type, data and id), dropped after counting",
+        )
     }
 
     fn parse(&self, chunks: &[&[u8]]) -> Counts {
