@@ -217,7 +217,10 @@ impl Block {
         let texts = call.texts(input);
         let own_id = match call.id.take() {
             Some(at) => {
-                self.ids.commit_value(texts.get(&at), texts.bytes(&at));
+                match texts.get(&at) {
+                    Some(text) => self.ids.commit_text(text),
+                    None => self.ids.commit_lossy(texts.bytes(&at)),
+                }
                 true
             }
             None => self.ids.commit(),

@@ -344,14 +344,19 @@ impl Ids {
         pending
     }
 
-    /// The blank line makes `id`, read from the input, the last event ID.
+    /// The blank line makes `id`, read from the input as valid text, the
+    /// last event ID.
     #[inline]
-    pub(super) fn commit_value(&mut self, text: Option<&str>, bytes: &[u8]) {
+    pub(super) fn commit_text(&mut self, id: &str) {
         self.text.clear();
-        match text {
-            Some(text) => self.text.push_str(text),
-            None => push_lossy(&mut self.text, bytes),
-        }
+        self.text.push_str(id);
+        self.last_len = self.text.len();
+    }
+
+    /// [`Ids::commit_text`] for an `id` that is not valid UTF-8.
+    pub(super) fn commit_lossy(&mut self, id: &[u8]) {
+        self.text.clear();
+        push_lossy(&mut self.text, id);
         self.last_len = self.text.len();
     }
 
