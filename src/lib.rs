@@ -105,6 +105,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod client;
 mod decode;
 mod encode;
 mod error;
