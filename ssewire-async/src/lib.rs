@@ -40,11 +40,16 @@
 //!
 //! None is on by default.
 //!
-//! - `tokio`: [`KeepAlive`] for [`SseBody`].
+//! - `tokio`: [`KeepAlive`] for [`SseBody`], and the reconnecting
+//!   [`client::EventSource`].
+//! - `reqwest` (implies `tokio`): [`client::reqwest`], the reconnecting
+//!   client over a `reqwest::Client`.
 //! - `codec`: [`codec::SseCodec`], a `tokio_util::codec` decoder and encoder.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
+#[cfg(feature = "tokio")]
+pub mod client;
 #[cfg(feature = "codec")]
 pub mod codec;
 mod event;
