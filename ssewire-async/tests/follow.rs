@@ -1,0 +1,130 @@
+//! `examples/sse_follow` against the scripted server on loopback: its
+//! output lines, the headers it sends, and its exit status.
+
+mod support;
+
+use std::process::{Command, Output};
+
+use support::{Answer, Seen, serve};
+
+/// The example binary, which `cargo test` (all targets) builds beside the
+/// tests; `cargo test --test follow` alone does not.
+fn sse_follow() -> Command {
+    let mut path = std::env::current_exe().unwrap();
+    path.pop();
+    if path.ends_with("deps") {
+        path.pop();
+    }
+    let binary = path.join("examples").join("sse_follow");
+    assert!(
+        binary.exists(),
+        "{} is missing: build it with `cargo build -p ssewire-async --features reqwest --example sse_follow`",
+        binary.display()
+    );
+    Command::new(binary)
+}
+
+/// Runs `sse_follow ARGS http://ADDRESS/events` against `script`.
+async fn run(script: Vec<Answer>, args: &[&str]) -> (Output, Vec<Seen>) {
+    let (address, seen) = serve(script).await;
+    let mut command = sse_follow();
+    command.args(args).arg(format!("http://{address}/events"));
+    let started = std::time::Instant::now();
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    eprintln!("sse_follow ran for {:?}", started.elapsed());
+    let seen = seen.lock().unwrap().clone();
+    (output, seen)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn it_prints_json_lines_reconnects_with_the_last_event_id_and_exits_0_after_204() {
+    let started = std::time::Instant::now();
+    let (output, seen) = run(
+        vec![
+            Answer::events("retry: 10\nid: 1\ndata: a\n\ndata: cut"),
+            Answer::events("event: x\ndata: \"q\"\\\ndata: é\t\u{1}\n\n"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(
+        stdout(&output),
+        concat!(
+            "{\"retry\":10}\n",
+            "{\"event\":\"message\",\"data\":\"a\",\"id\":\"1\"}\n",
+            "{\"event\":\"x\",\"data\":\"\\\"q\\\"\\\\\\né\\t\\u0001\",\"id\":\"1\"}\n",
+        )
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Two reconnections, each after the reconnection time: `retry: 10`,
+    // raised to the policy's floor.
+    let floor = ssewire::client::DEFAULT_MIN_RECONNECTION_TIME;
+    assert!(started.elapsed() >= 2 * floor, "{:?}", started.elapsed());
+    let ids: Vec<_> = seen
+        .iter()
+        .map(|seen| seen.last_event_id.as_deref())
+        .collect();
+    assert_eq!(ids, [None, Some("1"), Some("1")]);
+    assert!(
+        seen.iter()
+            .all(|seen| seen.accept.as_deref() == Some("text/event-stream"))
+    );
+}
+
+#[tokio::test]
+async fn a_status_other_than_200_or_a_wrong_media_type_exits_1_without_reconnecting() {
+    for answer in [
+        Answer::status(404, "text/plain", "not found"),
+        Answer::status(500, "text/event-stream", ""),
+        Answer::status(200, "text/html", "<p>hi</p>"),
+    ] {
+        let (output, seen) =
+            run(vec![Answer::events("data: first\n\n"), answer.clone()], &[]).await;
+        assert_eq!(output.status.code(), Some(1), "{answer:?}");
+        assert_eq!(seen.len(), 2, "{answer:?}");
+        assert_eq!(
+            stdout(&output),
+            "{\"event\":\"message\",\"data\":\"first\",\"id\":\"\"}\n"
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&answer.status.to_string()) || stderr.contains("text/html"),
+            "{stderr}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn it_exits_3_once_max_connections_have_ended() {
+    let endless = vec![Answer::events("id: 1\ndata: a\n\n"); 10];
+    let (output, seen) = run(endless, &["--max-connections", "2"]).await;
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(seen.len(), 2);
+    assert_eq!(stdout(&output).lines().count(), 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["--max-connections"],
+        &["--max-connections", "x", "http://127.0.0.1:1/"],
+        &["not a url"],
+        &["http://a/", "http://b/"],
+    ] {
+        let output = sse_follow().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("usage: sse_follow"));
+    }
+}
