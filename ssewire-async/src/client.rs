@@ -6,7 +6,7 @@
 //! is given the headers the policy asks for (`Accept`, `Cache-Control`, and
 //! `Last-Event-ID` on reconnections) and sends a request with them, with any
 //! method, body and other headers, over any HTTP client whose response body
-//! is an [`http_body::Body`]. With the `reqwest` feature, [`reqwest`] does
+//! is an [`http_body::Body`]. With the `reqwest` feature, `reqwest()` does
 //! this for a `reqwest::RequestBuilder`.
 //!
 //! [`EventSource`] is a [`Stream`] of [`Update`]s: [`Update::Open`] when a
@@ -502,7 +502,7 @@ where
     })
 }
 
-/// [`reqwest`] with a policy configured by [`Client::builder`].
+/// [`reqwest()`](fn@reqwest) with a policy configured by [`Client::builder`].
 #[cfg(feature = "reqwest")]
 pub fn reqwest_with<F>(
     mut request: F,

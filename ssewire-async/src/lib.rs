@@ -12,7 +12,7 @@
 //! - **Serving**: [`SseBody`] is an [`http_body::Body`] over a `Stream` of
 //!   messages, for hyper and axum; [`response`] adds the headers an event
 //!   stream needs; [`Encoded`] is an encoded message to clone to many
-//!   clients; [`KeepAlive`] (feature `tokio`) sends comments through stretches
+//!   clients; `KeepAlive` (feature `tokio`) sends comments through stretches
 //!   of silence.
 //!
 //! # Decoding a response
@@ -40,11 +40,11 @@
 //!
 //! None is on by default.
 //!
-//! - `tokio`: [`KeepAlive`] for [`SseBody`], and the reconnecting
-//!   [`client::EventSource`].
-//! - `reqwest` (implies `tokio`): [`client::reqwest`], the reconnecting
+//! - `tokio`: `KeepAlive` for [`SseBody`], and the reconnecting
+//!   `client::EventSource`.
+//! - `reqwest` (implies `tokio`): `client::reqwest`, the reconnecting
 //!   client over a `reqwest::Client`.
-//! - `codec`: [`codec::SseCodec`], a `tokio_util::codec` decoder and encoder.
+//! - `codec`: `codec::SseCodec`, a `tokio_util::codec` decoder and encoder.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
@@ -63,7 +63,8 @@ pub use event::{Event, Item};
 pub use stream::{BodyChunks, EventStreamExt, Events, body_chunks};
 pub use text::Str;
 
-/// The README's examples, compiled and run as doc tests so they cannot drift.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doc tests so they cannot
+/// drift. They use reqwest, axum and the keep-alive timer.
+#[cfg(all(doctest, feature = "reqwest"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

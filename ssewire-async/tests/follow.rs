@@ -128,3 +128,60 @@ fn usage_errors_exit_2() {
         assert!(String::from_utf8_lossy(&output.stderr).contains("usage: sse_follow"));
     }
 }
+
+#[tokio::test]
+async fn the_reqwest_client_posts_the_callers_body_and_reads_the_refused_response() {
+    use futures_util::StreamExt;
+    use ssewire_async::Item;
+    use ssewire_async::client::{Error, Update};
+
+    let (address, seen) = serve(vec![
+        Answer::events("id: 9\ndata: {\"token\":1}\n\n"),
+        Answer::status(503, "application/json", "{\"error\":\"busy\"}"),
+    ])
+    .await;
+    let http = reqwest::Client::new();
+    let url = format!("http://{address}/events");
+    let policy = ssewire::client::Client::builder()
+        .min_reconnection_time(std::time::Duration::ZERO)
+        .reconnection_time(std::time::Duration::from_millis(10))
+        .build();
+    let mut source = ssewire_async::client::reqwest_with(
+        move || http.post(&url).body("{\"prompt\":\"hi\"}"),
+        policy,
+    );
+    let mut data = Vec::new();
+    let error = loop {
+        match source.next().await.expect("an error ends the stream") {
+            Ok(Update::Item(Item::Event(event))) => data.push(event.data.to_string()),
+            Ok(_) => {}
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(data, ["{\"token\":1}"]);
+    assert_eq!(error.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    let Error::Status(response) = error else {
+        panic!("a status error")
+    };
+    let body = reqwest::Response::from(response).text().await.unwrap();
+    assert_eq!(body, "{\"error\":\"busy\"}");
+    assert!(source.next().await.is_none());
+    let seen = seen.lock().unwrap();
+    let requests: Vec<_> = seen
+        .iter()
+        .map(|seen| {
+            (
+                seen.method.as_str(),
+                seen.body.as_str(),
+                seen.last_event_id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            ("POST", "{\"prompt\":\"hi\"}", None),
+            ("POST", "{\"prompt\":\"hi\"}", Some("9"))
+        ]
+    );
+}
