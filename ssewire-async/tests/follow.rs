@@ -7,8 +7,9 @@ use std::process::{Command, Output};
 
 use support::{Answer, Seen, serve};
 
-/// The example binary, which `cargo test` (all targets) builds beside the
-/// tests; `cargo test --test follow` alone does not.
+/// The example binary. `cargo build --example sse_follow` puts it in
+/// `target/debug/examples` under its own name (`cargo test` builds examples
+/// under hashed names only), so .ci/async.sh builds it first.
 fn sse_follow() -> Command {
     let mut path = std::env::current_exe().unwrap();
     path.pop();
