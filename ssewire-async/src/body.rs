@@ -310,7 +310,8 @@ mod timer {
 
     impl<S> SseBody<S> {
         /// Sends keep-alive comments when the stream stays silent; see
-        /// [`KeepAlive`]. The first stretch starts now.
+        /// [`KeepAlive`]. The first stretch starts when the body is first
+        /// polled, so the body can be built outside the runtime.
         ///
         /// ```
         /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -326,7 +327,7 @@ mod timer {
         /// ```
         pub fn keep_alive(mut self, keep_alive: KeepAlive) -> SseBody<S> {
             self.keep_alive = Some(Timer {
-                sleep: Box::pin(tokio::time::sleep(keep_alive.interval)),
+                sleep: None,
                 interval: keep_alive.interval,
                 comment: keep_alive.comment.bytes,
             });
@@ -337,20 +338,31 @@ mod timer {
     /// A running [`KeepAlive`].
     #[derive(Debug)]
     pub(crate) struct Timer {
-        // Boxed so that the body needs no pin projection through an option.
-        sleep: Pin<Box<Sleep>>,
+        /// Made at the first poll, inside the runtime. Boxed so that the
+        /// body needs no pin projection through an option.
+        sleep: Option<Pin<Box<Sleep>>>,
         interval: Duration,
         comment: Bytes,
     }
 
     impl Timer {
+        /// Starts a new stretch of silence, now.
         pub(crate) fn restart(&mut self) {
             let deadline = Instant::now() + self.interval;
-            self.sleep.as_mut().reset(deadline);
+            match &mut self.sleep {
+                Some(sleep) => sleep.as_mut().reset(deadline),
+                None => self.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
+            }
         }
 
         pub(crate) fn poll_comment(&mut self, cx: &mut Context<'_>) -> Poll<Bytes> {
-            match self.sleep.as_mut().poll(cx) {
+            if self.sleep.is_none() {
+                self.restart();
+            }
+            let Some(sleep) = &mut self.sleep else {
+                return Poll::Pending;
+            };
+            match sleep.as_mut().poll(cx) {
                 Poll::Ready(()) => {
                     self.restart();
                     Poll::Ready(self.comment.clone())

@@ -233,3 +233,24 @@ async fn a_stream_error_is_the_bodys_error() {
     assert!(body.frame().await.is_none());
     assert!(http_body::Body::is_end_stream(&body));
 }
+
+#[test]
+fn a_body_with_keep_alive_can_be_built_outside_the_runtime() {
+    let body = SseBody::new(stream::pending::<Result<Encoded, Infallible>>())
+        .keep_alive(ssewire_async::KeepAlive::new().interval(Duration::from_secs(30)));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let (elapsed, frame) = runtime.block_on(async {
+        let start = Instant::now();
+        let mut body = body;
+        let frame = body.frame().await.unwrap().unwrap().into_data().unwrap();
+        (start.elapsed(), frame)
+    });
+    assert_eq!(
+        (elapsed, frame),
+        (Duration::from_secs(30), Bytes::from_static(b": \n"))
+    );
+}
