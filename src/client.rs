@@ -65,7 +65,7 @@
 use core::fmt;
 use core::time::Duration;
 
-use crate::decode::{Decoded, Decoder, Finish};
+use crate::{Decoded, Decoder, Finish};
 
 /// The reconnection time used until the server sends a `retry` field, as in
 /// browsers.
@@ -911,7 +911,9 @@ impl Client {
     /// The connection attempt failed at the network level (no response: DNS,
     /// refused, reset, timed out). The standard says to reestablish the
     /// connection, as after a stream ends. Returns how long to wait before
-    /// [`Client::connect`], or why the client stops.
+    /// [`Client::connect`], or why the client stops. Where the caller knows
+    /// reconnecting is futile (the standard allows failing the connection
+    /// then), it calls [`Client::close`] instead.
     ///
     /// ```
     /// let mut client = ssewire::client::Client::new();
@@ -925,7 +927,9 @@ impl Client {
     }
 
     /// Stops the client for good ([`Stop::Closed`]), as `EventSource.close()`
-    /// does; an earlier stop keeps its reason.
+    /// does; an earlier stop keeps its reason. Call it too when the caller
+    /// aborted the request itself (the standard fails the connection on an
+    /// aborted fetch, rather than reconnecting).
     ///
     /// ```
     /// use ssewire::client::{Client, Stop};

@@ -12,6 +12,12 @@ use core::time::Duration;
 use crate::error::EncodeError;
 use crate::scan;
 
+mod data;
+
+pub use data::FmtDataWriter;
+#[cfg(feature = "std")]
+pub use data::IoDataWriter;
+
 /// One block of an event stream to write: an event, a comment, a `retry`
 /// field, or any mix of them.
 ///
@@ -95,9 +101,18 @@ impl<'a> Message<'a> {
         self
     }
 
-    /// Adds a comment, written as `: text` lines (one per line of `text`).
-    /// Receivers ignore it; proxies see traffic, so it keeps idle connections
-    /// open.
+    /// Sets or replaces the comment, written as `: text` lines (one per line
+    /// of `text`), before the other fields. A message holds one comment: a
+    /// second call replaces the first (put several lines in one `text` for
+    /// more). Receivers ignore it; proxies see traffic, so it keeps idle
+    /// connections open.
+    ///
+    /// ```
+    /// let mut out = Vec::new();
+    /// ssewire::Message::default().comment("first").comment("second\nthird").write_to_vec(&mut out)?;
+    /// assert_eq!(out, b": second\n: third\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
     pub const fn comment(mut self, text: &'a str) -> Message<'a> {
         self.comment = Some(text);
         self
@@ -192,8 +207,7 @@ impl<'a> Message<'a> {
     /// ```
     #[cfg(feature = "std")]
     pub fn write_to_io<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
-        self.validate()
-            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidInput, error))?;
+        self.validate()?;
         let mut sink = IoSink {
             out,
             buf: [0; IO_BUF],
@@ -211,6 +225,22 @@ impl<'a> Message<'a> {
     /// Writes a validated message. Every output path goes through here, so
     /// [`Message::encoded_len`] cannot drift from what is written.
     fn emit<S: Sink + ?Sized>(&self, sink: &mut S) {
+        self.emit_fields(sink);
+        if let Some(data) = self.data {
+            for_each_line(data, |line| {
+                sink.put(b"data: ");
+                sink.put(line);
+                sink.put(b"\n");
+            });
+        }
+        if self.data.is_some() || self.event_type.is_some() || self.id.is_some() {
+            sink.put(b"\n");
+        }
+    }
+
+    /// Writes the lines that come before the data: comment, `event`, `id`,
+    /// `retry`.
+    fn emit_fields<S: Sink + ?Sized>(&self, sink: &mut S) {
         if let Some(comment) = self.comment {
             for_each_line(comment, |line| {
                 sink.put(b": ");
@@ -233,16 +263,6 @@ impl<'a> Message<'a> {
             let mut digits = [0u8; 20];
             sink.put(b"retry: ");
             sink.put(format_u64(millis, &mut digits));
-            sink.put(b"\n");
-        }
-        if let Some(data) = self.data {
-            for_each_line(data, |line| {
-                sink.put(b"data: ");
-                sink.put(line);
-                sink.put(b"\n");
-            });
-        }
-        if self.data.is_some() || self.event_type.is_some() || self.id.is_some() {
             sink.put(b"\n");
         }
     }

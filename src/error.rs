@@ -106,3 +106,25 @@ impl fmt::Display for EncodeError {
 }
 
 impl core::error::Error for EncodeError {}
+
+/// An encoder refusal as an [`std::io::Error`] of kind
+/// [`InvalidInput`](std::io::ErrorKind::InvalidInput) wrapping the
+/// [`EncodeError`], so `?` works in functions that return `io::Result`.
+///
+/// ```
+/// use ssewire::{EncodeError, Message};
+///
+/// fn send(out: &mut Vec<u8>, id: &str) -> std::io::Result<()> {
+///     Message::new("x").id(id).write_to_vec(out)?;
+///     Ok(())
+/// }
+/// let error = send(&mut Vec::new(), "a\nb").unwrap_err();
+/// assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+/// assert_eq!(error.get_ref().and_then(|inner| inner.downcast_ref()), Some(&EncodeError::LineBreakInId));
+/// ```
+#[cfg(feature = "std")]
+impl From<EncodeError> for std::io::Error {
+    fn from(error: EncodeError) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, error)
+    }
+}

@@ -110,6 +110,8 @@ mod decode;
 mod encode;
 mod error;
 mod limits;
+#[cfg(feature = "std")]
+mod read;
 mod scan;
 
 pub use decode::{
@@ -118,6 +120,14 @@ pub use decode::{
 pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
 pub use limits::Limits;
+
+pub use encode::FmtDataWriter;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use encode::IoDataWriter;
+#[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
+pub use read::Reader;
 
 /// The media type of an event stream, for the `Content-Type` header. The
 /// stream is always UTF-8, so no `charset` parameter is needed.

@@ -928,3 +928,29 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Every status and every header value gets a verdict, never a panic:
+    /// open exactly for 200 with an event-stream media type, 204 told apart,
+    /// and the client's state agrees with the verdict.
+    #[test]
+    fn every_status_and_content_type_gets_a_verdict(
+        status in any::<u16>(),
+        content_type in proptest::option::of(".{0,40}"),
+    ) {
+        let verdict = check_response(status, content_type.as_deref());
+        let opens = status == 200
+            && content_type.as_deref().is_some_and(ssewire::is_event_stream);
+        prop_assert_eq!(verdict.is_ok(), opens);
+        if status == 204 {
+            prop_assert_eq!(verdict, Err(Stop::NoContent));
+        }
+        let mut client = Client::new();
+        let _ = client.connect();
+        prop_assert_eq!(client.response(status, content_type.as_deref()), verdict);
+        match verdict {
+            Ok(()) => prop_assert_eq!(client.state(), State::Open { delivered_event: false }),
+            Err(stop) => prop_assert_eq!(client.state(), State::Closed(stop)),
+        }
+    }
+}
