@@ -19,7 +19,7 @@
 //! `cargo bench --bench decode -- small/borrowed`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ssewire::{Decoded, Decoder};
+use ssewire::Decoder;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -34,51 +34,24 @@ mod workloads;
 #[path = "../src/scan.rs"]
 mod scan;
 
+// The decode loop, shared with tests/alloc.rs.
+mod common;
+
 use workloads::{Chunking, Kind};
 
 /// Size of each generated workload: cache-resident, and quick to generate.
 const WORKLOAD_BYTES: usize = 1 << 20;
 
 fn decode_borrowed(chunks: &[&[u8]]) -> u64 {
-    let mut decoder = Decoder::new();
-    let mut events = 0;
-    for chunk in chunks {
-        let mut input: &[u8] = chunk;
-        loop {
-            let (item, used) = decoder.decode(input);
-            input = &input[used..];
-            match item {
-                Some(Decoded::Event(event)) => {
-                    black_box(&event);
-                    events += 1;
-                }
-                Some(_) => {}
-                None => break,
-            }
-        }
-    }
-    events
+    common::decode_events(&mut Decoder::new(), chunks, |event| {
+        black_box(&event);
+    })
 }
 
 fn decode_owned(chunks: &[&[u8]]) -> u64 {
-    let mut decoder = Decoder::new();
-    let mut events = 0;
-    for chunk in chunks {
-        let mut input: &[u8] = chunk;
-        loop {
-            let (item, used) = decoder.decode(input);
-            input = &input[used..];
-            match item {
-                Some(Decoded::Event(event)) => {
-                    black_box(event.into_owned());
-                    events += 1;
-                }
-                Some(_) => {}
-                None => break,
-            }
-        }
-    }
-    events
+    common::decode_events(&mut Decoder::new(), chunks, |event| {
+        black_box(event.into_owned());
+    })
 }
 
 /// Blank lines (event and keep-alive blocks) found with the decoder's

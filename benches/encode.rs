@@ -11,7 +11,6 @@
 //! `cargo bench --bench encode`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use ssewire::Message;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -26,6 +25,9 @@ mod workloads;
 #[path = "../src/scan.rs"]
 mod scan;
 
+// The message built from a generated event, shared with tests/alloc.rs.
+mod common;
+
 use workloads::{GenEvent, Kind};
 
 const WORKLOAD_BYTES: usize = 1 << 20;
@@ -37,14 +39,9 @@ fn encode(set: &[GenEvent], buf: &mut Vec<u8>) -> (u64, u64) {
     let mut bytes = 0;
     buf.clear();
     for event in set {
-        let mut message = Message::new(&event.data);
-        if let Some(event_type) = &event.event {
-            message = message.event(event_type);
-        }
-        if let Some(id) = &event.id {
-            message = message.id(id);
-        }
-        message.write_to_vec(buf).expect("valid message");
+        common::message(event)
+            .write_to_vec(buf)
+            .expect("valid message");
         events += 1;
         if buf.len() >= FLUSH_AT {
             bytes += black_box(&buf).len() as u64;

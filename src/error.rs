@@ -30,31 +30,48 @@ use core::fmt;
 #[non_exhaustive]
 pub enum DecodeError {
     /// A line (without its line ending) was longer than
-    /// [`Limits::max_line_len`](crate::Limits::max_line_len) bytes.
+    /// [`Limits::max_line_len`](crate::Limits::max_line_len) bytes. The
+    /// decoder stops reading such a line as soon as it passes the limit, so
+    /// how long it would have been is not known.
     LineTooLong {
-        /// The limit in force, in bytes.
+        /// The limit in force, in bytes: the line had more.
         limit: usize,
     },
     /// An event's data (its `data` values joined by LF) grew past
-    /// [`Limits::max_event_len`](crate::Limits::max_event_len) bytes.
+    /// [`Limits::max_event_len`](crate::Limits::max_event_len) bytes. The
+    /// decoder stops at the first `data` line that takes it past the limit.
     EventTooLarge {
-        /// The limit in force, in bytes.
+        /// The limit in force, in bytes: the data would have had more.
         limit: usize,
     },
 }
 
 impl fmt::Display for DecodeError {
+    /// Says which limit was exceeded, its size and the [`Limits`] field to
+    /// raise to accept such an event.
+    ///
+    /// ```
+    /// use ssewire::DecodeError;
+    ///
+    /// let error = DecodeError::EventTooLarge { limit: 16 << 20 };
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "event data over the limit of 16777216 bytes (raise Limits::max_event_len to accept it); \
+    ///      the event was discarded and decoding resumes after the next blank line"
+    /// );
+    /// ```
+    ///
+    /// [`Limits`]: crate::Limits
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DecodeError::LineTooLong { limit } => write!(
-                f,
-                "line longer than the limit of {limit} bytes; the event was discarded and decoding resumes after the next blank line"
-            ),
-            DecodeError::EventTooLarge { limit } => write!(
-                f,
-                "event data larger than the limit of {limit} bytes; the event was discarded and decoding resumes after the next blank line"
-            ),
-        }
+        let (what, limit, field) = match *self {
+            DecodeError::LineTooLong { limit } => ("line", limit, "max_line_len"),
+            DecodeError::EventTooLarge { limit } => ("event data", limit, "max_event_len"),
+        };
+        write!(
+            f,
+            "{what} over the limit of {limit} bytes (raise Limits::{field} to accept it); \
+             the event was discarded and decoding resumes after the next blank line"
+        )
     }
 }
 

@@ -109,16 +109,16 @@ pub mod client;
 mod decode;
 mod encode;
 mod error;
+mod event;
 mod limits;
 #[cfg(feature = "std")]
 mod read;
 mod scan;
 
-pub use decode::{
-    Buffered, Decoded, Decoder, DecoderBuilder, Event, Finish, OwnedDecoded, OwnedEvent,
-};
+pub use decode::{Decoder, DecoderBuilder};
 pub use encode::Message;
 pub use error::{DecodeError, EncodeError};
+pub use event::{Buffered, Decoded, Event, Finish, OwnedDecoded, OwnedEvent};
 pub use limits::Limits;
 
 pub use encode::FmtDataWriter;
@@ -144,6 +144,7 @@ pub const MEDIA_TYPE: &str = "text/event-stream";
 /// assert!(!ssewire::is_event_stream("text/html"));
 /// assert!(!ssewire::is_event_stream("text/event-streams"));
 /// ```
+#[must_use]
 pub fn is_event_stream(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default();
     essence

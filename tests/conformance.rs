@@ -56,23 +56,3 @@ fn every_case_at_every_chunk_size() {
         failures.join("\n")
     );
 }
-
-/// The two lenient cases: we ignore a `retry` too large for u64 (the
-/// reference's choice), rather than saturating.
-#[test]
-fn oversized_retry_is_ignored_not_saturated() {
-    let got = records(
-        b"retry: 100\nretry: 18446744073709551616\ndata: x\n\n",
-        8192,
-    );
-    assert_eq!(got[0], json!({ "retry": 100 }));
-    assert_eq!(got[1]["data"], "x");
-    assert_eq!(got.len(), 3);
-    let huge = format!("retry: {}\n", "9".repeat(400));
-    let mut decoder = Decoder::new();
-    decoder.feed(b"retry: 7\n", |_| {});
-    decoder.feed(huge.as_bytes(), |item| {
-        panic!("nothing expected, got {item:?}")
-    });
-    assert_eq!(decoder.retry(), Some(std::time::Duration::from_millis(7)));
-}

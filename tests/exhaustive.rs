@@ -8,7 +8,7 @@
 //! exactly what the reference gives for the whole stream.
 
 use proptest::prelude::*;
-use ssewire::{Decoded, Decoder, EncodeError, Finish, Limits, Message};
+use ssewire::{Decoded, Decoder, EncodeError, Finish, Limits, Message, OwnedDecoded, OwnedEvent};
 
 #[path = "reference/mod.rs"]
 mod reference;
@@ -581,14 +581,6 @@ fn fields() -> impl Strategy<Value = Fields> {
         })
 }
 
-/// What a receiver reports, comments included.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Seen {
-    Event(String, String, String),
-    Retry(u64),
-    Comment(String),
-}
-
 /// Line breaks (CR LF, CR, LF) normalised to LF.
 fn normalise(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
@@ -596,44 +588,54 @@ fn normalise(text: &str) -> String {
 
 /// Decodes `bytes` after a block that sets the last event ID to `prev`, then
 /// a sentinel event; returns what was seen between the two, the sentinel's
-/// id and how the stream ended.
-fn decode_message(bytes: &[u8]) -> (Vec<Seen>, String, Finish) {
+/// id and how the stream ended. `bytes` is fed in pieces of `sizes` bytes
+/// (cycled), so that every line may be cut anywhere; with `comments` off the
+/// decoder must skip comment lines.
+fn decode_message(
+    bytes: &[u8],
+    sizes: &[usize],
+    comments: bool,
+) -> (Vec<OwnedDecoded>, String, Finish) {
     let mut decoder = Decoder::builder()
         .limits(Limits::unlimited())
-        .comments(true)
+        .comments(comments)
         .build();
     decoder.feed(b"id: prev\n\n", |item| panic!("unexpected {item:?}"));
     let mut seen = Vec::new();
     let mut on_item = |item: Decoded<'_>| {
-        seen.push(match item {
-            Decoded::Event(event) => Seen::Event(
-                event.event_type.to_owned(),
-                event.data.to_owned(),
-                event.last_event_id.to_owned(),
-            ),
-            Decoded::Retry(time) => Seen::Retry(millis(time)),
-            Decoded::Comment(text) => Seen::Comment(text.to_owned()),
-            other => panic!("unexpected {other:?}"),
-        });
+        assert!(
+            comments || !matches!(item, Decoded::Comment(_)),
+            "comment reported while off: {item:?}"
+        );
+        assert!(!matches!(item, Decoded::Error(_)), "unexpected {item:?}");
+        seen.push(item.into_owned());
     };
-    // Byte by byte and whole are both covered by the decoder tests; here a
-    // three-way cut exercises both paths.
-    let third = bytes.len() / 3;
-    decoder.feed(&bytes[..third], &mut on_item);
-    decoder.feed(&bytes[third..], &mut on_item);
+    let mut rest = bytes;
+    for &size in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (piece, after) = rest.split_at(size.clamp(1, rest.len()));
+        decoder.feed(piece, &mut on_item);
+        rest = after;
+    }
     decoder.feed(b"data: sentinel\n\n", &mut on_item);
     let finish = decoder.finish();
-    let Some(Seen::Event(event_type, data, id)) = seen.pop() else {
+    let Some(OwnedDecoded::Event(sentinel)) = seen.pop() else {
         panic!("the sentinel event is missing: {seen:?}");
     };
     assert_eq!(
-        (event_type.as_str(), data.as_str()),
+        (sentinel.event_type(), sentinel.data()),
         ("message", "sentinel")
     );
-    (seen, id, finish)
+    (seen, sentinel.last_event_id().to_owned(), finish)
 }
 
-fn check_message(fields: &Fields) -> Result<(), TestCaseError> {
+/// Encodes `fields` with every writer and checks the result: refused with an
+/// allowed error and nothing written, or written identically by all of them
+/// and decoded (in pieces of `sizes`, with comments reported and without)
+/// back to the fields.
+fn check_message(fields: &Fields, sizes: &[usize]) -> Result<(), TestCaseError> {
     let message = fields.message();
     let refusals = fields.refusals();
     let prefix = b"already here".to_vec();
@@ -679,34 +681,45 @@ fn check_message(fields: &Fields) -> Result<(), TestCaseError> {
     }
     prop_assert_eq!(message.encoded_len(), Ok(bytes.len()));
 
-    let (seen, id_after, finish) = decode_message(bytes);
-    prop_assert_eq!(finish, Finish::Clean);
     let id = fields.id.clone().unwrap_or_else(|| "prev".to_owned());
     let mut expected = Vec::new();
     if let Some(comment) = &fields.comment {
         expected.extend(
             normalise(comment)
                 .split('\n')
-                .map(|line| Seen::Comment(line.to_owned())),
+                .map(|line| OwnedDecoded::Comment(line.to_owned())),
         );
     }
     if let Some(millis) = fields.retry {
-        expected.push(Seen::Retry(millis));
+        expected.push(OwnedDecoded::Retry(Duration::from_millis(millis)));
     }
     if let Some(data) = &fields.data {
         let event_type = match fields.event.as_deref() {
             None | Some("") => "message".to_owned(),
             Some(event_type) => event_type.to_owned(),
         };
-        expected.push(Seen::Event(event_type, normalise(data), id.clone()));
+        expected.push(OwnedDecoded::Event(OwnedEvent::new(
+            &event_type,
+            &normalise(data),
+            &id,
+        )));
     }
-    prop_assert_eq!(
-        &seen,
-        &expected,
-        "bytes {:?}",
-        String::from_utf8_lossy(bytes)
-    );
-    prop_assert_eq!(&id_after, &id);
+    for comments in [true, false] {
+        let (seen, id_after, finish) = decode_message(bytes, sizes, comments);
+        if !comments {
+            expected.retain(|item| !matches!(item, OwnedDecoded::Comment(_)));
+        }
+        prop_assert_eq!(finish, Finish::Clean);
+        prop_assert_eq!(
+            &seen,
+            &expected,
+            "bytes {:?}, pieces {:?}, comments {}",
+            String::from_utf8_lossy(bytes),
+            sizes,
+            comments
+        );
+        prop_assert_eq!(&id_after, &id);
+    }
     Ok(())
 }
 
@@ -714,26 +727,18 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(4_000))]
 
     #[test]
-    fn encoded_messages_decode_to_their_fields_or_are_refused(fields in fields()) {
-        check_message(&fields)?;
-    }
-
-    #[test]
-    fn comment_or_retry_alone_decodes_to_no_event(
+    fn encoded_messages_decode_to_their_fields_or_are_refused(
+        fields in fields(),
         comment in tricky_string(),
         millis in any::<u64>(),
+        sizes in prop::collection::vec(1usize..20, 1..8),
     ) {
-        for message in [Message::default().comment(&comment), Message::default().retry(Duration::from_millis(millis))] {
-            let mut bytes = Vec::new();
-            message.write_to_vec(&mut bytes).expect("comments and retry never fail");
-            let (seen, id, finish) = decode_message(&bytes);
-            prop_assert!(
-                !seen.iter().any(|item| matches!(item, Seen::Event(..))),
-                "{:?} dispatched an event", message
-            );
-            prop_assert_eq!(id, "prev");
-            prop_assert_eq!(finish, Finish::Clean);
-        }
+        check_message(&fields, &sizes)?;
+        // A comment or a retry alone (a keep-alive, a new reconnection time)
+        // must decode to exactly that and dispatch no event.
+        let nothing = Fields { data: None, event: None, id: None, comment: None, retry: None };
+        check_message(&Fields { comment: Some(comment), ..nothing.clone() }, &sizes)?;
+        check_message(&Fields { retry: Some(millis), ..nothing }, &sizes)?;
     }
 }
 
@@ -761,17 +766,22 @@ fn messages_back_to_back_decode_in_order() {
             expected.extend(
                 normalise(other)
                     .split('\n')
-                    .map(|l| Seen::Comment(l.to_owned())),
+                    .map(|l| OwnedDecoded::Comment(l.to_owned())),
             );
             let event_type = if i % 3 == 0 && !other.is_empty() && !other.contains(['\r', '\n']) {
                 (*other).to_owned()
             } else {
                 "message".to_owned()
             };
-            expected.push(Seen::Event(event_type, normalise(data), last_id.clone()));
+            expected.push(OwnedDecoded::Event(OwnedEvent::new(
+                &event_type,
+                &normalise(data),
+                &last_id,
+            )));
         }
     }
-    let (seen, id, finish) = decode_message(&stream);
+    let third = (stream.len() / 3).max(1);
+    let (seen, id, finish) = decode_message(&stream, &[third, usize::MAX], true);
     assert_eq!(finish, Finish::Clean);
     assert_eq!(seen, expected);
     assert_eq!(id, last_id);

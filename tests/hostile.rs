@@ -3,139 +3,25 @@
 //! within its [`Limits`], stay linear in the input, and decode the events
 //! that follow.
 //!
-//! Memory is measured by a counting global allocator that counts per thread
-//! (only the allocations the measuring test's own thread makes while it
-//! measures), so tests running in parallel do not disturb each other. Tests
-//! that time work also take [`serial`], so that two of them never compete for
-//! the CPU.
+//! Memory is measured by the shared counting allocator (`common/alloc.rs`),
+//! which counts per thread (only the allocations the measuring test's own
+//! thread makes while it measures), so tests running in parallel do not
+//! disturb each other. Tests that time work also take [`serial`], so that
+//! two of them never compete for the CPU.
 //!
-//! The allocator needs `unsafe impl GlobalAlloc`, and the linearity checks
-//! read the thread's CPU clock through `clock_gettime`, so this file allows
-//! `unsafe_code`; the crate's own sources forbid it.
+//! The linearity checks read the thread's CPU clock through `clock_gettime`,
+//! so this file allows `unsafe_code`; the crate's own sources forbid it.
 #![allow(unsafe_code)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::hint::black_box;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use ssewire::{DecodeError, Decoded, Decoder, Finish, Limits};
 
-// ---------------------------------------------------------------------------
-// Counting allocator
-// ---------------------------------------------------------------------------
+#[path = "common/alloc.rs"]
+mod counting;
 
-/// Heap use seen by one thread while it measures.
-#[derive(Debug, Clone, Copy, Default)]
-struct Usage {
-    /// Live bytes now, relative to the start of the measurement (negative if
-    /// memory allocated before it was freed).
-    live: isize,
-    /// Highest `live` reached.
-    peak: isize,
-    /// Allocations and reallocations made.
-    allocations: u64,
-    /// Bytes requested by those allocations and reallocations (a
-    /// reallocation counts its new size).
-    bytes: u64,
-}
-
-thread_local! {
-    static MEASURING: Cell<bool> = const { Cell::new(false) };
-    static USAGE: Cell<Usage> = const {
-        Cell::new(Usage { live: 0, peak: 0, allocations: 0, bytes: 0 })
-    };
-}
-
-/// Records one allocation event on the current thread, if it is measuring.
-/// `try_with` because the allocator also runs while thread-locals are torn
-/// down; the cells are `const`-initialised and have no destructor, so reading
-/// them never allocates.
-fn record(grow: isize, requested: usize, is_allocation: bool) {
-    if MEASURING.try_with(Cell::get) != Ok(true) {
-        return;
-    }
-    let _ = USAGE.try_with(|cell| {
-        let mut usage = cell.get();
-        usage.live += grow;
-        usage.peak = usage.peak.max(usage.live);
-        if is_allocation {
-            usage.allocations += 1;
-            usage.bytes += requested as u64;
-        }
-        cell.set(usage);
-    });
-}
-
-fn signed(n: usize) -> isize {
-    isize::try_from(n).expect("allocation sizes fit in isize")
-}
-
-/// The system allocator, with per-thread counting.
-struct Counting;
-
-// SAFETY: every method forwards to `System` with the same arguments, and the
-// bookkeeping only touches `const`-initialised thread-local cells.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as ours.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            record(signed(layout.size()), layout.size(), true);
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as ours.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            record(signed(layout.size()), layout.size(), true);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as ours.
-        unsafe { System.dealloc(ptr, layout) };
-        record(-signed(layout.size()), 0, false);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: same contract as ours.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            // Counted as the old block becoming the new one: live bytes
-            // change by the difference.
-            record(signed(new_size) - signed(layout.size()), new_size, true);
-        }
-        new
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Runs `work` while counting this thread's allocations.
-fn measure<R>(work: impl FnOnce() -> R) -> (R, Usage) {
-    USAGE.with(|cell| cell.set(Usage::default()));
-    MEASURING.with(|flag| flag.set(true));
-    let result = work();
-    MEASURING.with(|flag| flag.set(false));
-    (result, USAGE.with(Cell::get))
-}
-
-/// Live bytes now, relative to the start of the current measurement.
-fn live_now() -> isize {
-    USAGE.with(Cell::get).live
-}
-
-/// Serialises the heavy and timed tests of this binary.
-fn serial() -> MutexGuard<'static, ()> {
-    static SERIAL: Mutex<()> = Mutex::new(());
-    SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
-}
+use counting::{live_now, measure, serial, signed};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -442,39 +328,55 @@ fn retry_lines_with_10_000_digits_are_linear() {
     });
 }
 
-/// One `data` line of `len` bytes, then a blank line, fed `piece` bytes at a
-/// time; returns the data length decoded.
-fn long_line_in_small_pieces(input: &[u8], piece: usize) -> u64 {
-    let mut decoder = unlimited();
+/// `event: big`, one `data` line, then a blank line, fed `piece` bytes at a
+/// time to `decoder`; checks that it gives exactly one event, of type `big`,
+/// and returns its data length.
+fn long_line_in_small_pieces(mut decoder: Decoder, input: &[u8], piece: usize) -> u64 {
     let mut data_len = 0;
+    let mut events = 0;
     for chunk in input.chunks(piece) {
         decoder.feed(chunk, |item| match item {
-            Decoded::Event(event) => data_len += event.data.len() as u64,
+            Decoded::Event(event) => {
+                assert_eq!(event.event_type, "big");
+                data_len = event.data.len() as u64;
+                events += 1;
+            }
             other => panic!("unexpected item {other:?}"),
         });
     }
+    assert_eq!(events, 1, "one event expected");
     data_len
 }
 
+/// The decoder must not rescan the buffered start of a line on every chunk,
+/// which would make a long line fed in small reads cost time quadratic in its
+/// length. Run with no limits and with limits that the line stays under, so
+/// that the limit checks on a growing line are timed too.
 #[test]
 fn long_data_line_in_64_byte_pieces_is_linear() {
     let _serial = serial();
     let make = |len: usize| {
-        let mut input = b"data: ".to_vec();
-        input.extend(std::iter::repeat_n(b'x', len));
+        let mut input = b"event: big\ndata: ".to_vec();
+        input.extend(b"abcdefghijklmnopqrstuvwxyz".iter().cycle().take(len));
         input.extend_from_slice(b"\n\n");
         input
     };
     let small = make(64 * KIB);
     let large = make(MIB);
+    let limited = || {
+        Decoder::builder()
+            .limits(Limits::default().max_line_len(Some(2 * MIB)))
+            .build()
+    };
     assert_linear(
         "one data line fed 64 bytes at a time",
         64 * KIB,
         16,
         |len| {
             let input = if len == 64 * KIB { &small } else { &large };
-            let decoded = long_line_in_small_pieces(input, 64);
+            let decoded = long_line_in_small_pieces(unlimited(), input, 64);
             assert_eq!(decoded, len as u64);
+            assert_eq!(long_line_in_small_pieces(limited(), input, 64), decoded);
             decoded
         },
     );

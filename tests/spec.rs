@@ -1,5 +1,5 @@
-//! One test per numbered rule of shared/SPEC-NOTES.md (the WHATWG "parsing" and
-//! "interpreting an event stream" steps), each with its own small input.
+//! One test per rule of docs/SPEC.md, named after its id (`rule_10c_...`
+//! tests R10c, `choice_2_...` tests C2), each with its own small input.
 //!
 //! Every `decodes!` case runs the input whole, byte by byte, and at split sizes
 //! 2, 3, 5 and 7, and must give the same items and final last event ID each
@@ -32,7 +32,7 @@ macro_rules! decodes {
     }};
 }
 
-// --- Bytes to lines ---
+// --- Bytes to lines (docs/SPEC.md R1 to R4) ---
 
 #[test]
 fn rule_01_invalid_utf8_becomes_replacement_characters() {
@@ -119,7 +119,7 @@ fn rule_04_end_of_stream_discards_the_unfinished_event() {
     assert_eq!(finish, Finish::Clean);
 }
 
-// --- Lines to fields ---
+// --- Lines to fields (R5 to R9) ---
 
 #[test]
 fn rule_05_blank_line_dispatches() {
@@ -174,22 +174,22 @@ fn rule_09_field_names_are_exact_and_case_sensitive() {
     );
 }
 
-// --- Fields ---
+// --- Fields (R10) ---
 
 #[test]
-fn rule_10_event_sets_the_type() {
+fn rule_10a_event_sets_the_type() {
     decodes!(b"event: a\nevent: b\ndata: x\n\n", [ev("b", "x", "")], "");
     decodes!(b"event:\ndata: x\n\n", [ev("message", "x", "")], "");
 }
 
 #[test]
-fn rule_10_data_appends_value_and_lf() {
+fn rule_10b_data_appends_value_and_lf() {
     decodes!(b"data: a\ndata: b\n\n", [ev("message", "a\nb", "")], "");
     decodes!(b"data:\ndata:\n\n", [ev("message", "\n", "")], "");
 }
 
 #[test]
-fn rule_10_id_sets_the_buffer_unless_it_has_nul() {
+fn rule_10c_id_sets_the_buffer_unless_it_has_nul() {
     decodes!(b"id: 1\ndata: a\n\n", [ev("message", "a", "1")], "1");
     decodes!(
         b"id: 1\ndata: a\n\nid: 2\0\ndata: b\n\n",
@@ -205,7 +205,7 @@ fn rule_10_id_sets_the_buffer_unless_it_has_nul() {
 }
 
 #[test]
-fn rule_10_retry_takes_only_ascii_digits_and_applies_at_once() {
+fn rule_10d_retry_takes_only_ascii_digits_and_applies_at_once() {
     decodes!(b"retry: 1500\n", [retry(1500)], "");
     decodes!(
         b"retry: 10\nretry: 1e3\nretry:  7\nretry: -1\nretry: 10ms\nretry:\nretry\nretry: 07\n\n",
@@ -213,14 +213,9 @@ fn rule_10_retry_takes_only_ascii_digits_and_applies_at_once() {
         ""
     );
     decodes!(b"retry: 18446744073709551615\n", [retry(u64::MAX)], "");
-    // Too large for u64: ignored (documented choice; the standard is silent).
-    decodes!(b"retry: 5\nretry: 18446744073709551616\n", [retry(5)], "");
-    let mut decoder = Decoder::new();
-    decoder.feed(b"retry: 5\nretry: 99999999999999999999999\n", |_| {});
-    assert_eq!(decoder.retry(), Some(Duration::from_millis(5)));
 }
 
-// --- Dispatch ---
+// --- Dispatch (R11) ---
 
 #[test]
 fn rule_11a_id_commits_at_the_blank_line_even_without_data() {
@@ -259,7 +254,7 @@ fn rule_11e_buffers_clear_after_dispatch_but_the_id_persists() {
 }
 
 #[test]
-fn consequences_listed_in_the_notes() {
+fn consequences_listed_in_the_spec() {
     decodes!(b"data\n\n", [ev("message", "", "")], "");
     decodes!(b"data:\ndata:\n\n", [ev("message", "\n", "")], "");
     decodes!(b"event: x\n\n", [], "");
@@ -274,7 +269,7 @@ fn consequences_listed_in_the_notes() {
     decodes!(b"data: x\n", [], "");
 }
 
-// --- Writing events ---
+// --- Writing events (R12 to R17) ---
 
 fn encode(message: Message<'_>) -> Result<String, EncodeError> {
     let mut out = Vec::new();
@@ -437,10 +432,33 @@ fn io_writer_matches_vec_writer() {
     assert_eq!(common::events(&io)[0].1, long);
 }
 
-// --- Limits (not in the standard: documented behaviour) ---
+// --- Documented choices where the standard is silent (C1 to C5) ---
 
 #[test]
-fn line_limit_discards_the_event_and_recovers() {
+fn choice_1_retry_too_large_for_u64_is_ignored_not_saturated() {
+    // One past u64::MAX: no item, the time set before stays, and the event
+    // after it is unaffected.
+    decodes!(
+        b"retry: 5\nretry: 18446744073709551616\ndata: x\n\n",
+        [retry(5), ev("message", "x", "")],
+        ""
+    );
+    let huge = format!("retry: 7\nretry: {}\n", "9".repeat(400));
+    decodes!(huge.as_bytes(), [retry(7)], "");
+    for (input, before) in [
+        (&b"retry: 5\nretry: 99999999999999999999999\n"[..], Some(5)),
+        (huge.as_bytes(), Some(7)),
+        (b"retry: 18446744073709551616\n", None),
+    ] {
+        let mut decoder = Decoder::new();
+        let (items, _, _) = decode_split(&mut decoder, input, &[usize::MAX]);
+        assert_eq!(items, before.into_iter().map(retry).collect::<Vec<_>>());
+        assert_eq!(decoder.retry(), before.map(Duration::from_millis));
+    }
+}
+
+#[test]
+fn choice_2_line_limit_discards_the_event_and_recovers() {
     let limits = Limits::default().max_line_len(Some(10));
     let input = b"data: a\n\nid: 5\ndata: this line is too long\ndata: more\n\ndata: b\n\n";
     let expected = vec![
@@ -458,7 +476,7 @@ fn line_limit_discards_the_event_and_recovers() {
 }
 
 #[test]
-fn event_limit_discards_the_event_and_recovers() {
+fn choice_2_event_limit_discards_the_event_and_recovers() {
     let limits = Limits::default().max_event_len(Some(8));
     // "1234\n5678" is 9 bytes: over. "123\n4567" is exactly 8: allowed, then
     // "\n8" takes it over. A retry before the error keeps its effect.
@@ -479,16 +497,33 @@ fn event_limit_discards_the_event_and_recovers() {
 }
 
 #[test]
+fn choice_3_finish_keeps_the_last_event_id_and_retry_reset_forgets_them() {
+    let mut decoder = Decoder::new();
+    let (items, last_id, finish) =
+        decode_split(&mut decoder, b"retry: 5\nid: 1\ndata: a\n\n", &[usize::MAX]);
+    assert_eq!(items, [retry(5), ev("message", "a", "1")]);
+    assert_eq!((last_id.as_str(), finish), ("1", Finish::Clean));
+    // The next stream, as after a reconnection: an event without an `id`
+    // still reports the previous one.
+    let (items, _, _) = decode_split(&mut decoder, b"data: b\n\n", &[1]);
+    assert_eq!(items, [ev("message", "b", "1")]);
+    assert_eq!(decoder.retry(), Some(Duration::from_millis(5)));
+    decoder.reset();
+    assert_eq!(decoder.last_event_id(), "");
+    assert_eq!(decoder.retry(), None);
+}
+
+#[test]
 fn decoder_state_is_small_and_starts_without_heap() {
     let size = std::mem::size_of::<Decoder>();
     println!("size_of::<Decoder>() = {size} bytes");
     // Four buffers (24 bytes each) plus a few words of state: see the
-    // compile-time bound in src/decode.rs.
+    // compile-time bound next to the `Decoder` struct.
     assert!(size <= 160, "Decoder grew to {size} bytes");
 }
 
 #[test]
-fn event_limit_counts_decoded_text_at_every_split() {
+fn choice_2_event_limit_counts_decoded_text_at_every_split() {
     // Each invalid byte decodes to U+FFFD, three bytes: the limit applies to
     // the decoded data, whether the event was borrowed or buffered.
     let limits = Limits::default().max_event_len(Some(8));
@@ -505,7 +540,7 @@ fn event_limit_counts_decoded_text_at_every_split() {
 }
 
 #[test]
-fn finish_reports_a_stream_that_ends_inside_a_skipped_block() {
+fn choice_5_finish_reports_a_stream_that_ends_inside_a_skipped_block() {
     let limits = Limits::default().max_line_len(Some(8));
     for input in [
         &b"id: 1\n\nevent: far-too-long\n"[..],

@@ -3,11 +3,13 @@
 //!
 //! Checked concretely, with the limits from the input's header:
 //! - every `decode` call makes progress (see `decode_chunk`);
-//! - after every chunk (when both limits are set), the buffers visible in the
-//!   decoder's `Debug` output hold no more than the limits allow: the data
-//!   at most `max_event_len` bytes of text; the partial line, event type and
-//!   last event ID at most `max_line_len` stream bytes (a U+FFFD counts as
-//!   one, as it may stand for a single invalid byte);
+//! - after every chunk, what `Decoder::buffered` reports stays within the
+//!   limits: the cut line at most `max_line_len` stream bytes, the data at
+//!   most `max_event_len` bytes of text, the event type and the pending id at
+//!   most `max_line_len` bytes of text when the stream is valid UTF-8 (three
+//!   times that otherwise: an invalid byte decodes to the three bytes of
+//!   U+FFFD); and the last event ID at most `max_line_len` stream bytes (a
+//!   U+FFFD counts as one, as it may stand for a single invalid byte);
 //! - every event's data is at most `max_event_len` bytes long, and its type
 //!   and ID at most `max_line_len` stream bytes; comments appear only when
 //!   asked for, and are at most `max_line_len` stream bytes;
@@ -20,10 +22,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssewire::{DecodeError, Decoder, Finish};
-use std::fmt::Write as _;
+use ssewire::{DecodeError, Decoder, Finish, OwnedDecoded, OwnedEvent};
 
-use ssewire_fuzz::{Header, Item, debug_string_lens, decode_chunk, wire_len_lower_bound};
+use ssewire_fuzz::{Header, decode_chunk, wire_len_lower_bound};
 
 /// Longest line of `stream` in bytes (after a leading BOM), counting an
 /// unterminated last line, with CR, LF and CR LF as line ends.
@@ -39,55 +40,44 @@ fn longest_line(stream: &[u8]) -> usize {
 struct Caps {
     line: usize,
     event: usize,
+    /// The bound on text decoded from one line: `line` for a valid UTF-8
+    /// stream, where text and stream bytes are the same, else three times it.
+    line_text: usize,
     comments: bool,
     longest_line: usize,
-    /// Length of the `Debug` output of this decoder when new.
-    empty_debug_len: usize,
 }
 
 impl Caps {
-    /// Checks the buffers shown by `Debug`; `scratch` is reused to keep
-    /// this cheap, since it runs after every chunk.
-    fn check_buffers(&self, decoder: &Decoder, scratch: &mut String) {
-        scratch.clear();
-        write!(scratch, "{decoder:?}").expect("formatting into a String");
-        // The strings' contents take at most `scratch.len() - empty_debug_len`
-        // bytes (a set retry only adds text), so short output needs no parse.
-        if scratch.len() - self.empty_debug_len <= self.line.min(self.event) {
-            return;
-        }
-        let mut seen = 0;
-        debug_string_lens(scratch, |name, len, wire_len| {
-            let (expected, cap) = match seen {
-                0 => ("last_event_id", self.line),
-                1 => ("partial_line", self.line),
-                2 => ("data", self.event),
-                3 => ("event_type", self.line),
-                _ => ("(none)", 0),
-            };
-            assert_eq!(
-                name, expected,
-                "the Decoder's Debug output changed: {scratch}"
-            );
-            // Event data is limited as text; lines and what comes from one
-            // line (type, ID) in stream bytes.
-            let len = if name == "data" { len } else { wire_len };
+    /// Checks what the decoder holds between calls against the limits.
+    fn check_buffers(&self, decoder: &Decoder) {
+        let held = decoder.buffered();
+        // Reading the last event ID costs its length: skipped when no limit
+        // applies to it.
+        let last_id = if self.line == usize::MAX {
+            0
+        } else {
+            wire_len_lower_bound(decoder.last_event_id())
+        };
+        let parts = [
+            ("cut line", held.line, self.line),
+            ("data", held.data, self.event),
+            ("event type", held.event_type, self.line_text),
+            ("pending id", held.id, self.line_text),
+            ("last event ID", last_id, self.line),
+        ];
+        for (name, len, cap) in parts {
             assert!(
                 len <= cap,
-                "decoder buffer {name} holds {len} bytes, over its limit {cap}"
+                "decoder holds {len} bytes of {name}, over its limit {cap}: {held:?}"
             );
-            seen += 1;
-        });
-        assert_eq!(seen, 4, "the Decoder's Debug output changed");
+        }
     }
 
-    fn check_item(&self, item: &Item) {
+    fn check_item(&self, item: &OwnedDecoded) {
         match item {
-            Item::Event {
-                event_type,
-                data,
-                id,
-            } => {
+            OwnedDecoded::Event(event) => {
+                let (event_type, data, id) =
+                    (event.event_type(), event.data(), event.last_event_id());
                 assert!(
                     data.len() <= self.event,
                     "event data of {} bytes over max_event_len {}: {item:?}",
@@ -106,7 +96,7 @@ impl Caps {
                     self.line
                 );
             }
-            Item::Comment(text) => {
+            OwnedDecoded::Comment(text) => {
                 assert!(
                     self.comments,
                     "comment reported while comments are off: {item:?}"
@@ -117,7 +107,7 @@ impl Caps {
                     self.line
                 );
             }
-            Item::Error(DecodeError::LineTooLong { limit }) => {
+            OwnedDecoded::Error(DecodeError::LineTooLong { limit }) => {
                 assert_eq!(*limit, self.line, "LineTooLong names the wrong limit");
                 assert!(
                     self.longest_line > *limit,
@@ -125,12 +115,13 @@ impl Caps {
                     self.longest_line
                 );
             }
-            Item::Error(DecodeError::EventTooLarge { limit }) => {
+            OwnedDecoded::Error(DecodeError::EventTooLarge { limit }) => {
                 assert_eq!(*limit, self.event, "EventTooLarge names the wrong limit");
                 assert!(*limit != usize::MAX, "EventTooLarge without an event limit");
             }
-            Item::Error(other) => panic!("unknown DecodeError {other:?}"),
-            Item::Retry(_) => {}
+            OwnedDecoded::Error(other) => panic!("unknown DecodeError {other:?}"),
+            OwnedDecoded::Retry(_) => {}
+            other => panic!("an item the fuzz target does not know: {other:?}"),
         }
     }
 }
@@ -158,34 +149,29 @@ fuzz_target!(|input: &[u8]| {
     };
     let mut whole = stream.to_vec();
     whole.extend_from_slice(suffix);
+    let line_text = if std::str::from_utf8(&whole).is_ok() {
+        line
+    } else {
+        line.saturating_mul(3)
+    };
     let caps = Caps {
         line,
         event,
+        line_text,
         comments: header.comments,
         longest_line: longest_line(&whole),
-        empty_debug_len: format!("{decoder:?}").len(),
     };
-
-    // The buffers are checked only when both limits are set: with no limit
-    // there is nothing to check, and formatting unbounded buffers after
-    // every call would make runs quadratic.
-    let bounded = header.max_line_len.is_some() && header.max_event_len.is_some();
-    let mut scratch = String::new();
-    let mut check = |d: &Decoder| {
-        if bounded {
-            caps.check_buffers(d, &mut scratch);
-        }
-    };
+    let check = |d: &Decoder| caps.check_buffers(d);
     let mut items = Vec::new();
     for chunk in header.chunks().split(stream) {
-        decode_chunk(&mut decoder, chunk, &mut items, &mut check);
+        decode_chunk(&mut decoder, chunk, &mut items, check);
     }
     for item in &items {
         caps.check_item(item);
     }
 
     let mut tail = Vec::new();
-    decode_chunk(&mut decoder, suffix, &mut tail, &mut check);
+    decode_chunk(&mut decoder, suffix, &mut tail, check);
     for item in &tail {
         caps.check_item(item);
     }
@@ -195,23 +181,15 @@ fuzz_target!(|input: &[u8]| {
         tail.len()
     );
     let expected = if suffix == SUFFIX {
-        Some(Item::Event {
-            event_type: "message".to_owned(),
-            data: "ok".to_owned(),
-            id: decoder.last_event_id().to_owned(),
-        })
+        OwnedDecoded::Event(OwnedEvent::new("message", "ok", decoder.last_event_id()))
     } else if line >= 4 {
-        Some(Item::Event {
-            event_type: "message".to_owned(),
-            data: String::new(),
-            id: decoder.last_event_id().to_owned(),
-        })
+        OwnedDecoded::Event(OwnedEvent::new("message", "", decoder.last_event_id()))
     } else {
-        Some(Item::Error(DecodeError::LineTooLong { limit: line }))
+        OwnedDecoded::Error(DecodeError::LineTooLong { limit: line })
     };
     assert_eq!(
-        tail.last().cloned(),
-        expected,
+        tail.last(),
+        Some(&expected),
         "no recovery after {items:?}; the suffix gave {tail:?}"
     );
     assert_eq!(

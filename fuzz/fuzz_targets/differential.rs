@@ -11,8 +11,8 @@ mod reference;
 
 use libfuzzer_sys::fuzz_target;
 use reference::{RefItem, reference_decode};
-use ssewire::{Decoder, Limits};
-use ssewire_fuzz::{Header, Item, decode_chunks};
+use ssewire::{Decoder, Limits, OwnedDecoded};
+use ssewire_fuzz::{Header, decode_chunks};
 
 fuzz_target!(|input: &[u8]| {
     let Some((header, stream)) = Header::parse(input) else {
@@ -28,18 +28,17 @@ fuzz_target!(|input: &[u8]| {
     let mut ours = Vec::new();
     for item in items {
         match item {
-            Item::Event {
-                event_type,
-                data,
-                id,
-            } => ours.push(RefItem::Event {
-                event_type,
-                data,
-                id,
+            OwnedDecoded::Event(event) => ours.push(RefItem::Event {
+                event_type: event.event_type().to_owned(),
+                data: event.data().to_owned(),
+                id: event.last_event_id().to_owned(),
             }),
-            Item::Retry(millis) => ours.push(RefItem::Retry(millis)),
-            Item::Comment(_) => assert!(header.comments, "comment reported while off"),
-            Item::Error(error) => panic!("error with no limits: {error:?}"),
+            OwnedDecoded::Retry(time) => ours.push(RefItem::Retry(
+                u64::try_from(time.as_millis()).expect("read from a u64"),
+            )),
+            OwnedDecoded::Comment(_) => assert!(header.comments, "comment reported while off"),
+            OwnedDecoded::Error(error) => panic!("error with no limits: {error:?}"),
+            other => panic!("an item the fuzz target does not know: {other:?}"),
         }
     }
 

@@ -24,8 +24,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssewire::{Decoder, EncodeError, Finish, Limits, Message};
-use ssewire_fuzz::{Item, decode_chunks};
+use ssewire::{Decoder, EncodeError, Finish, Limits, Message, OwnedDecoded, OwnedEvent};
+use ssewire_fuzz::decode_chunks;
 
 /// `text`'s lines, split at CR LF, LF or CR, as the encoder writes them.
 fn lines(text: &str) -> Vec<&str> {
@@ -152,22 +152,24 @@ fuzz_target!(|input: &[u8]| {
         expected.extend(
             lines(comment)
                 .into_iter()
-                .map(|l| Item::Comment(l.to_owned())),
+                .map(|l| OwnedDecoded::Comment(l.to_owned())),
         );
     }
     if let Some(retry) = retry {
-        expected.push(Item::Retry(retry));
+        expected.push(OwnedDecoded::Retry(std::time::Duration::from_millis(retry)));
     }
     let expected_id = id.unwrap_or(&prev);
     if let Some(data) = data {
-        expected.push(Item::Event {
-            event_type: match event_type {
-                None | Some("") => "message".to_owned(),
-                Some(t) => t.to_owned(),
-            },
-            data: data.replace("\r\n", "\n").replace('\r', "\n"),
-            id: expected_id.to_owned(),
-        });
+        let event_type = match event_type {
+            None | Some("") => "message",
+            Some(t) => t,
+        };
+        let data = data.replace("\r\n", "\n").replace('\r', "\n");
+        expected.push(OwnedDecoded::Event(OwnedEvent::new(
+            event_type,
+            &data,
+            expected_id,
+        )));
     }
 
     let mut decoder = Decoder::builder()

@@ -1,5 +1,5 @@
-//! Helpers shared by the fuzz targets: the input header, chunking, owned
-//! items, and a reader for the decoder's `Debug` output.
+//! Helpers shared by the fuzz targets: the input header, chunking, and
+//! owning items (as [`OwnedDecoded`]).
 //!
 //! # Input layout of the byte targets (`decode`, `chunking`, `differential`)
 //!
@@ -17,7 +17,7 @@
 //! A plain byte layout, rather than `arbitrary`, keeps the seed corpus
 //! readable and lets `seed.py` write real streams after an 8-byte header.
 
-use ssewire::{DecodeError, Decoded, Decoder, Finish, Limits};
+use ssewire::{Decoded, Decoder, Finish, Limits, OwnedDecoded};
 
 /// Length of the header in front of the stream.
 pub const HEADER_LEN: usize = 8;
@@ -120,38 +120,19 @@ impl Chunks {
     }
 }
 
-/// Everything a decoder reports, owned, for comparing runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Item {
-    Event {
-        event_type: String,
-        data: String,
-        id: String,
-    },
-    Retry(u64),
-    Comment(String),
-    Error(DecodeError),
-}
-
-/// Copies a decoded item, checking on the way that [`ssewire::Event::into_owned`]
-/// keeps an event intact.
-pub fn own(item: Decoded<'_>) -> Item {
-    match item {
-        Decoded::Event(e) => {
-            assert_eq!(e.into_owned().as_event(), e, "into_owned changed the event");
-            Item::Event {
-                event_type: e.event_type.to_owned(),
-                data: e.data.to_owned(),
-                id: e.last_event_id.to_owned(),
+/// Owns a decoded item with [`Decoded::into_owned`], checking on the way
+/// that an event comes out intact.
+pub fn own(item: Decoded<'_>) -> OwnedDecoded {
+    let owned = item.into_owned();
+    if let Decoded::Event(event) = item {
+        match &owned {
+            OwnedDecoded::Event(copy) => {
+                assert_eq!(copy.as_event(), event, "into_owned changed the event");
             }
+            other => panic!("into_owned turned {item:?} into {other:?}"),
         }
-        Decoded::Retry(time) => {
-            Item::Retry(u64::try_from(time.as_millis()).expect("read from a u64"))
-        }
-        Decoded::Comment(c) => Item::Comment(c.to_owned()),
-        Decoded::Error(e) => Item::Error(e),
-        other => panic!("a Decoded variant the fuzz targets do not know: {other:?}"),
     }
+    owned
 }
 
 /// Decodes one chunk with [`Decoder::decode`] (not `feed`), checking that
@@ -162,7 +143,7 @@ pub fn own(item: Decoded<'_>) -> Item {
 pub fn decode_chunk(
     decoder: &mut Decoder,
     chunk: &[u8],
-    items: &mut Vec<Item>,
+    items: &mut Vec<OwnedDecoded>,
     mut at_end: impl FnMut(&Decoder),
 ) {
     let mut input = chunk;
@@ -189,7 +170,10 @@ pub fn decode_chunk(
 }
 
 /// Decodes `chunks` in order, then finishes the stream.
-pub fn decode_chunks(decoder: &mut Decoder, chunks: &[&[u8]]) -> (Vec<Item>, String, Finish) {
+pub fn decode_chunks(
+    decoder: &mut Decoder,
+    chunks: &[&[u8]],
+) -> (Vec<OwnedDecoded>, String, Finish) {
     let mut items = Vec::new();
     for chunk in chunks {
         decode_chunk(decoder, chunk, &mut items, |_| {});
@@ -207,62 +191,4 @@ pub fn wire_len_lower_bound(text: &str) -> usize {
             .chars()
             .filter(|&c| c == char::REPLACEMENT_CHARACTER)
             .count()
-}
-
-/// Calls `each(name, len, wire_len)` for every string field of a `Debug`
-/// rendering, in order, with the length of its unescaped value and
-/// [`wire_len_lower_bound`] of it: `Decoder { id: "a\n\u{fffd}", .. }`
-/// gives `("id", 5, 3)`.
-/// Allocates nothing. Panics on an escape it does not know, so that a change
-/// of format is noticed rather than misread.
-pub fn debug_string_lens(debug: &str, mut each: impl FnMut(&str, usize, usize)) {
-    let mut chars = debug.char_indices();
-    let mut name_start = 0;
-    let mut name = "";
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '"' => {
-                let (mut len, mut wire_len) = (0, 0);
-                let mut push = |c: char| {
-                    len += c.len_utf8();
-                    wire_len += if c == char::REPLACEMENT_CHARACTER {
-                        1
-                    } else {
-                        c.len_utf8()
-                    };
-                };
-                loop {
-                    let (_, c) = chars.next().expect("unterminated string in Debug output");
-                    match c {
-                        '"' => break,
-                        '\\' => {
-                            let (_, escaped) = chars.next().expect("escape at end");
-                            match escaped {
-                                'n' | 'r' | 't' | '0' | '\\' | '"' | '\'' => push(escaped),
-                                'u' => {
-                                    assert_eq!(chars.next().map(|(_, c)| c), Some('{'));
-                                    let mut code = 0u32;
-                                    loop {
-                                        let (_, h) = chars.next().expect("unterminated \\u{");
-                                        if h == '}' {
-                                            break;
-                                        }
-                                        code = code * 16 + h.to_digit(16).expect("hex digit");
-                                    }
-                                    push(char::from_u32(code).expect("escape of a valid char"));
-                                }
-                                other => panic!("unknown escape \\{other} in Debug output"),
-                            }
-                        }
-                        c => push(c),
-                    }
-                }
-                each(name, len, wire_len);
-                name = "";
-            }
-            ':' => name = debug[name_start..at].trim(),
-            '{' | ',' | '(' | '[' => name_start = at + 1,
-            _ => {}
-        }
-    }
 }

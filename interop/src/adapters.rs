@@ -4,7 +4,8 @@
 //! blocking iterator over a [`std::io::Read`].
 //!
 //! ssewire's own events borrow from the decoder and its input; these adapters
-//! hand out owned [`Item`]s, which is what those interfaces need.
+//! hand out owned items ([`OwnedDecoded`], from [`Decoded::into_owned`]),
+//! which is what those interfaces need.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -13,35 +14,7 @@ use std::task::{Context, Poll, ready};
 
 use bytes::{Buf, BytesMut};
 use futures_util::{Stream, StreamExt};
-use ssewire::{DecodeError, Decoded, Decoder, Finish, OwnedEvent};
-
-/// An owned [`Decoded`] item.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Item {
-    /// An event.
-    Event(OwnedEvent),
-    /// A `retry` field, in milliseconds.
-    Retry(u64),
-    /// A comment (only from a decoder built with `.comments(true)`).
-    Comment(String),
-    /// A limit was exceeded; the decoder skipped that event and goes on.
-    Error(DecodeError),
-}
-
-impl Item {
-    /// The owned form of `item`; `None` for kinds added to ssewire later.
-    pub fn from_decoded(item: Decoded<'_>) -> Option<Item> {
-        Some(match item {
-            Decoded::Event(event) => Item::Event(event.into_owned()),
-            Decoded::Retry(time) => {
-                Item::Retry(u64::try_from(time.as_millis()).unwrap_or(u64::MAX))
-            }
-            Decoded::Comment(text) => Item::Comment(text.to_owned()),
-            Decoded::Error(error) => Item::Error(error),
-            _ => return None,
-        })
-    }
-}
+use ssewire::{Decoded, Decoder, Finish, OwnedDecoded};
 
 /// The decoder as a [`tokio_util::codec::Decoder`], for
 /// `FramedRead::new(socket, SseCodec::default())`.
@@ -63,25 +36,19 @@ impl SseCodec {
 }
 
 impl tokio_util::codec::Decoder for SseCodec {
-    type Item = Item;
+    type Item = OwnedDecoded;
     type Error = io::Error;
 
-    fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Item>> {
-        loop {
-            let (item, consumed) = self.decoder.decode(src);
-            let item = item.map(Item::from_decoded);
-            // The decoder keeps what it needs of a partial line or event, so
-            // consumed bytes leave the buffer at once.
-            src.advance(consumed);
-            match item {
-                None => return Ok(None),
-                Some(Some(item)) => return Ok(Some(item)),
-                Some(None) => {}
-            }
-        }
+    fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<OwnedDecoded>> {
+        let (item, consumed) = self.decoder.decode(src);
+        // Owned before the buffer moves. The decoder keeps what it needs of a
+        // partial line or event, so consumed bytes leave the buffer at once.
+        let item = item.map(Decoded::into_owned);
+        src.advance(consumed);
+        Ok(item)
     }
 
-    fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Item>> {
+    fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<OwnedDecoded>> {
         if let Some(item) = self.decode(src)? {
             return Ok(Some(item));
         }
@@ -92,13 +59,13 @@ impl tokio_util::codec::Decoder for SseCodec {
     }
 }
 
-/// A [`Stream`] of [`Item`]s decoded from a stream of byte chunks, such as
+/// A [`Stream`] of [`OwnedDecoded`] items decoded from a stream of byte chunks, such as
 /// reqwest's `bytes_stream()` or hyper's body data. Made by [`items`].
 #[derive(Debug)]
 pub struct Items<S> {
     chunks: S,
     decoder: Decoder,
-    ready: VecDeque<Item>,
+    ready: VecDeque<OwnedDecoded>,
     ended: bool,
 }
 
@@ -130,7 +97,7 @@ where
     S: Stream<Item = Result<B, E>> + Unpin,
     B: AsRef<[u8]>,
 {
-    type Item = Result<Item, E>;
+    type Item = Result<OwnedDecoded, E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
@@ -143,7 +110,7 @@ where
             }
             match ready!(this.chunks.poll_next_unpin(cx)) {
                 Some(Ok(chunk)) => this.decoder.feed(chunk.as_ref(), |item| {
-                    this.ready.extend(Item::from_decoded(item));
+                    this.ready.push_back(item.into_owned());
                 }),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 None => {
@@ -155,7 +122,7 @@ where
     }
 }
 
-/// A blocking iterator over the [`Item`]s of a [`Read`]er: a `TcpStream`, a
+/// A blocking iterator over the [`OwnedDecoded`] items of a [`Read`]er: a `TcpStream`, a
 /// file, a child process's stdout. Reads 8 KiB at a time and decodes in place.
 #[derive(Debug)]
 pub struct ReadItems<R> {
@@ -187,15 +154,15 @@ impl<R: Read> ReadItems<R> {
 }
 
 impl<R: Read> Iterator for ReadItems<R> {
-    type Item = io::Result<Item>;
+    type Item = io::Result<OwnedDecoded>;
 
-    fn next(&mut self) -> Option<io::Result<Item>> {
+    fn next(&mut self) -> Option<io::Result<OwnedDecoded>> {
         loop {
             if self.start < self.end {
                 let (item, consumed) = self.decoder.decode(&self.buf[self.start..self.end]);
-                let item = item.map(Item::from_decoded);
+                let item = item.map(Decoded::into_owned);
                 self.start += consumed;
-                if let Some(Some(item)) = item {
+                if let Some(item) = item {
                     return Some(Ok(item));
                 }
                 continue;

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use ssewire_interop::adapters::{Item, ReadItems, SseCodec, items};
+use ssewire::OwnedDecoded;
+use ssewire_interop::adapters::{ReadItems, SseCodec, items};
 use ssewire_interop::harness::{EXAMPLE_RETRY_MS, StdServer, example_script_events};
 use ssewire_interop::script::{Script, hard_cases};
 use ssewire_interop::server::{Pacing, ScriptServer, start};
@@ -32,13 +33,15 @@ fn pieces(bytes: &[u8], sizes: &[usize]) -> Vec<Vec<u8>> {
 const SPLITS: &[&[usize]] = &[&[1], &[2, 3], &[7, 1, 64], &[4096], &[1 << 20]];
 
 /// Events and retry values, in order, from owned items.
-fn sort_items(items: impl IntoIterator<Item = Item>) -> (Vec<Record>, Vec<u64>) {
+fn sort_items(items: impl IntoIterator<Item = OwnedDecoded>) -> (Vec<Record>, Vec<u64>) {
     let mut events = Vec::new();
     let mut retries = Vec::new();
     for item in items {
         match item {
-            Item::Event(event) => events.push(Record::from(&event)),
-            Item::Retry(millis) => retries.push(millis),
+            OwnedDecoded::Event(event) => events.push(Record::from(&event)),
+            OwnedDecoded::Retry(time) => {
+                retries.push(u64::try_from(time.as_millis()).expect("read from a u64"));
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -102,7 +105,7 @@ async fn codec_with_framed_read_over_tcp() {
     });
     let socket = tokio::net::TcpStream::connect(address).await.unwrap();
     let frames = FramedRead::new(socket, SseCodec::default());
-    let out: Vec<Item> = frames.map(Result::unwrap).collect().await;
+    let out: Vec<OwnedDecoded> = frames.map(Result::unwrap).collect().await;
     writer.join().unwrap();
     let (events, retries) = sort_items(out);
     let expected = script.expected();
@@ -154,7 +157,7 @@ async fn stream_adapter_over_reqwest_bytes_stream() {
             .await
             .unwrap();
         let stream = items(Box::pin(response.bytes_stream()));
-        let out: Vec<Item> = stream.map(Result::unwrap).collect().await;
+        let out: Vec<OwnedDecoded> = stream.map(Result::unwrap).collect().await;
         let (events, retries) = sort_items(out);
         let expected = uncut().expected();
         assert_same_events(&events, &expected.events);
@@ -197,7 +200,7 @@ fn read_adapter_over_short_reads() {
             calls: 0,
         };
         let mut items = ReadItems::new(reader);
-        let out: Vec<Item> = items.by_ref().map(Result::unwrap).collect();
+        let out: Vec<OwnedDecoded> = items.by_ref().map(Result::unwrap).collect();
         let (events, retries) = sort_items(out);
         let expected = script.expected();
         assert_same_events(&events, &expected.events);

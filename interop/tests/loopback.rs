@@ -38,7 +38,7 @@ async fn run(pacing: Pacing) -> Received {
                 }
             }
             Decoded::Retry(time) => {
-                retries.push(u64::try_from(time.as_millis()).unwrap_or(u64::MAX))
+                retries.push(u64::try_from(time.as_millis()).unwrap_or(u64::MAX));
             }
             other => panic!("unexpected item {other:?}"),
         }

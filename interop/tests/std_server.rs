@@ -10,7 +10,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ssewire_interop::adapters::{Item, ReadItems};
+use ssewire::OwnedDecoded;
+use ssewire_interop::adapters::ReadItems;
 use ssewire_interop::harness::{StdServer, announce_skip, runs, tools_required};
 
 fn server_binary() -> &'static Path {
@@ -158,7 +159,7 @@ fn survives_clients_that_leave() {
     let (_, body) = get(&server.base_url, "/events", "");
     let events = ReadItems::new(body)
         .map(Result::unwrap)
-        .filter(|item| matches!(item, Item::Event(_)))
+        .filter(|item| matches!(item, OwnedDecoded::Event(_)))
         .count();
     assert_eq!(events, 10);
 }
@@ -170,8 +171,11 @@ fn live_stream_resumes_after_last_event_id() {
     let started = Instant::now();
     let (_, body) = get(&server.base_url, "/events", "Last-Event-ID: 41\r\n");
     let mut items = ReadItems::new(body).map(Result::unwrap);
-    assert_eq!(items.next(), Some(Item::Retry(500)));
-    let Some(Item::Event(event)) = items.next() else {
+    assert_eq!(
+        items.next(),
+        Some(OwnedDecoded::Retry(Duration::from_millis(500)))
+    );
+    let Some(OwnedDecoded::Event(event)) = items.next() else {
         panic!("an event")
     };
     assert_eq!(event.event_type(), "tick");

@@ -1,0 +1,380 @@
+//! Where the bytes of field values are: the storage layer under the rules.
+//!
+//! A value lies either in the input of the current call ([`Value::Input`],
+//! recorded as a range and never copied while the call lasts) or in the line
+//! buffer ([`Value::Cut`], a line whose start came in an earlier chunk).
+//! What outlives a call is held in the buffers here: [`Data`], with its two
+//! fast paths, and [`Ids`]. The rules in `block.rs` never ask which.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::ops::Range;
+
+use super::Caps;
+use super::utf8::{decoded_len, lossy_vec, max_decoded_len, push_lossy};
+
+/// A field value, by where its bytes are.
+pub(super) enum Value<'l> {
+    /// In the current call's input, at this range.
+    Input(Range<usize>),
+    /// In the line buffer, from `at` on: the line was cut by a chunk
+    /// boundary and completed in the decoder.
+    Cut { line: &'l mut Vec<u8>, at: usize },
+}
+
+impl Value<'_> {
+    /// The value's bytes, given the current call's input.
+    #[inline]
+    pub(super) fn bytes<'v>(&'v self, input: &'v [u8]) -> &'v [u8] {
+        match self {
+            Value::Input(at) => &input[at.clone()],
+            Value::Cut { line, at } => &line[*at..],
+        }
+    }
+}
+
+/// The fields a block took from the current call's input, as ranges into
+/// it, not yet validated.
+///
+/// Validating each value as it is read costs more in calls than in bytes, so
+/// the blank line that dispatches the event validates all of them in one
+/// pass over the stretch of input that holds them ([`InCall::texts`]).
+/// Before the call returns mid-event, the decoder copies them into its own
+/// buffers (`Block::keep`).
+#[derive(Default)]
+pub(super) struct InCall {
+    pub(super) data: Option<Range<usize>>,
+    pub(super) event_type: Option<Range<usize>>,
+    pub(super) id: Option<Range<usize>>,
+    /// Where the first recorded value starts and the last one ends: lines are
+    /// read in order, so the input between holds every one.
+    span: Option<Range<usize>>,
+}
+
+/// Which field of a block a value is recorded for.
+#[derive(Clone, Copy)]
+pub(super) enum Field {
+    Data,
+    EventType,
+    Id,
+}
+
+impl InCall {
+    /// Whether no value was recorded (a long line arriving in pieces, say).
+    #[inline]
+    pub(super) fn is_empty(&self) -> bool {
+        self.span.is_none()
+    }
+
+    /// Records where `field`'s value lies in the input, replacing an earlier
+    /// value of the same field.
+    #[inline]
+    pub(super) fn record(&mut self, field: Field, at: Range<usize>) {
+        match &mut self.span {
+            Some(span) => span.end = at.end,
+            None => self.span = Some(at.clone()),
+        }
+        let slot = match field {
+            Field::Data => &mut self.data,
+            Field::EventType => &mut self.event_type,
+            Field::Id => &mut self.id,
+        };
+        *slot = Some(at);
+    }
+
+    /// Forgets the recorded span, once its values have been taken.
+    #[inline]
+    pub(super) fn forget_span(&mut self) {
+        self.span = None;
+    }
+
+    /// Validates the recorded span once; the result hands out each value as
+    /// text, or `None` for a value that is not valid UTF-8. Forgets the span.
+    pub(super) fn texts<'i>(&mut self, input: &'i [u8]) -> Texts<'i> {
+        let span = self.span.take().and_then(|span| {
+            let text = core::str::from_utf8(input.get(span.clone())?).ok()?;
+            Some((span.start, text))
+        });
+        Texts { input, span }
+    }
+}
+
+/// Field values of the input as text, from [`InCall::texts`].
+pub(super) struct Texts<'i> {
+    input: &'i [u8],
+    /// The validated span and where it starts, if it was all valid.
+    span: Option<(usize, &'i str)>,
+}
+
+impl<'i> Texts<'i> {
+    /// The value at `at` as text, if it is valid UTF-8.
+    #[inline]
+    pub(super) fn get(&self, at: &Range<usize>) -> Option<&'i str> {
+        // Values start after a colon or its space and end before a line
+        // break, all ASCII: in valid text those are char boundaries.
+        match self.span {
+            Some((from, text)) => text.get(at.start - from..at.end - from),
+            None => core::str::from_utf8(self.input.get(at.clone())?).ok(),
+        }
+    }
+
+    /// The value's raw bytes.
+    #[inline]
+    pub(super) fn bytes(&self, at: &Range<usize>) -> &'i [u8] {
+        &self.input[at.clone()]
+    }
+}
+
+/// A `data` value at least this long, cut by a chunk boundary and first in
+/// its block, is not copied from the line buffer into the data buffer: the
+/// two buffers trade places ([`Data::adopt`]). Copying a short line costs
+/// next to nothing, and the bound keeps the field name in front (at most 6
+/// bytes) well under any event limit that allows adoption.
+const ADOPT_MIN: usize = 256;
+
+/// The data of the block being built: its `data` values joined by LF.
+///
+/// Validating buffered data line by line would cost a call per line, so
+/// values are appended as they come and validated once, at dispatch, while
+/// the whole could not pass the event limit even decoded ([`Form::Raw`]).
+/// Past that point the limit must be checked on decoded text, the same for
+/// every chunking, so the buffer is decoded and each further value decoded as
+/// it comes ([`Form::Text`]). Both give the same text: a line feed never lies
+/// inside a UTF-8 sequence, so decoding the joined bytes equals joining the
+/// decoded values.
+#[derive(Clone, Default)]
+pub(super) struct Data {
+    bytes: Vec<u8>,
+    form: Form,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Form {
+    /// No `data` line in the block yet; the buffer is empty.
+    #[default]
+    None,
+    /// Values joined as they came, not validated, after `skip` bytes that are
+    /// not data: the field name of an adopted line.
+    Raw { skip: u8 },
+    /// Decoded text.
+    Text,
+}
+
+impl Data {
+    /// Whether the block has had a `data` line (possibly empty).
+    #[inline]
+    pub(super) fn has_lines(&self) -> bool {
+        self.form != Form::None
+    }
+
+    /// The data bytes, after an adopted line's field name.
+    #[inline]
+    fn data(&self) -> &[u8] {
+        let skip = match self.form {
+            Form::Raw { skip } => usize::from(skip),
+            Form::None | Form::Text => 0,
+        };
+        self.bytes.get(skip..).unwrap_or_default()
+    }
+
+    /// Bytes of data held.
+    pub(super) fn len(&self) -> usize {
+        self.data().len()
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.bytes.clear();
+        self.form = Form::None;
+    }
+
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+
+    /// Appends one value, after a LF if the block has data already.
+    ///
+    /// Returns `false`, appending nothing, when the value would take the data
+    /// past the event limit `cap`: the check comes first, and the buffer
+    /// grows no further than the limit, so a hostile event cannot make it
+    /// hold more.
+    #[must_use]
+    #[inline]
+    pub(super) fn push(&mut self, value: &[u8], cap: usize) -> bool {
+        let (separator, raw_len) = match self.form {
+            Form::None => (0, Some(0)),
+            Form::Raw { skip } => (1, Some(self.bytes.len() - usize::from(skip))),
+            Form::Text => (1, None),
+        };
+        let deferred =
+            raw_len.is_some_and(|len| max_decoded_len(len + separator + value.len()) <= cap);
+        if !deferred {
+            return self.push_decoded(value, separator, cap);
+        }
+        reserve_within(&mut self.bytes, separator + value.len(), cap);
+        if separator == 1 {
+            self.bytes.push(b'\n');
+        } else {
+            self.form = Form::Raw { skip: 0 };
+        }
+        self.bytes.extend_from_slice(value);
+        true
+    }
+
+    /// [`Data::push`] past the deferral bound: decoded from here on.
+    #[must_use]
+    #[inline(never)]
+    fn push_decoded(&mut self, value: &[u8], separator: usize, cap: usize) -> bool {
+        self.decode_raw();
+        let decoded = decoded_len(value);
+        if self.bytes.len() + separator + decoded > cap {
+            return false;
+        }
+        reserve_within(&mut self.bytes, separator + decoded, cap);
+        if separator == 1 {
+            self.bytes.push(b'\n');
+        }
+        push_lossy(&mut self.bytes, value);
+        self.form = Form::Text;
+        true
+    }
+
+    /// From [`Form::Raw`] to [`Form::Text`]: drops an adopted field name and
+    /// decodes what is held.
+    fn decode_raw(&mut self) {
+        if let Form::Raw { skip } = self.form {
+            if skip > 0 {
+                self.bytes.drain(..usize::from(skip));
+            }
+            if core::str::from_utf8(&self.bytes).is_err() {
+                self.bytes = lossy_vec(&self.bytes);
+            }
+            self.form = Form::Text;
+        }
+    }
+
+    /// Makes a cut `data` line, the block's first, the data buffer as it is,
+    /// giving the line buffer the empty data buffer in exchange: one copy of
+    /// a long line less. Only when neither buffer then holds more than its
+    /// own limit allows, and the value is one [`Data::push`] would defer.
+    /// Returns whether it did.
+    #[inline]
+    pub(super) fn adopt(&mut self, line: &mut Vec<u8>, at: usize, caps: Caps) -> bool {
+        let value_len = line.len() - at;
+        let Ok(skip) = u8::try_from(at) else {
+            return false;
+        };
+        let fits = self.form == Form::None
+            && value_len >= ADOPT_MIN
+            && max_decoded_len(value_len) <= caps.event
+            && line.capacity() <= caps.event
+            && self.bytes.capacity() <= caps.line;
+        if fits {
+            core::mem::swap(&mut self.bytes, line);
+            self.form = Form::Raw { skip };
+        }
+        fits
+    }
+
+    /// The data as text, at dispatch: the one validation of buffered data.
+    /// Invalid bytes are decoded into `scratch`, which then holds the text.
+    pub(super) fn text<'a>(&'a self, scratch: &'a mut Vec<u8>) -> &'a str {
+        match core::str::from_utf8(self.data()) {
+            Ok(text) => text,
+            Err(_) => {
+                *scratch = lossy_vec(self.data());
+                core::str::from_utf8(scratch).unwrap_or_default()
+            }
+        }
+    }
+
+    /// The data for `Debug`.
+    pub(super) fn lossy(&self) -> alloc::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.data())
+    }
+}
+
+/// The last event ID, and the `id` the block being built has set.
+///
+/// The block's `id` takes effect only at its blank line (an event cut off by
+/// the end of the stream must not change it), so both are kept, in one
+/// string: the last event ID, then, when the block has set an id, a NUL and
+/// that id. An accepted id never holds NUL, so the separator is unambiguous,
+/// and an empty pending id (which will reset the last event ID) is told
+/// apart from none.
+#[derive(Clone, Default)]
+pub(super) struct Ids {
+    text: String,
+    last_len: usize,
+}
+
+impl Ids {
+    /// The last event ID.
+    #[inline]
+    pub(super) fn last(&self) -> &str {
+        self.text.get(..self.last_len).unwrap_or_default()
+    }
+
+    /// Whether the block has set an id.
+    #[inline]
+    pub(super) fn has_pending(&self) -> bool {
+        self.text.len() > self.last_len
+    }
+
+    /// Bytes of the block's id.
+    pub(super) fn pending_len(&self) -> usize {
+        self.text.len().saturating_sub(self.last_len + 1)
+    }
+
+    /// The block's id is `value`, decoded.
+    pub(super) fn set_pending(&mut self, value: &[u8]) {
+        self.text.truncate(self.last_len);
+        self.text.push('\0');
+        push_lossy(&mut self.text, value);
+    }
+
+    /// The blank line makes the block's id, if any, the last event ID.
+    #[inline]
+    pub(super) fn commit(&mut self) {
+        if self.has_pending() {
+            self.text.drain(..=self.last_len);
+            self.last_len = self.text.len();
+        }
+    }
+
+    /// The blank line makes `id`, read from the input, the last event ID.
+    #[inline]
+    pub(super) fn commit_value(&mut self, text: Option<&str>, bytes: &[u8]) {
+        self.text.clear();
+        match text {
+            Some(text) => self.text.push_str(text),
+            None => push_lossy(&mut self.text, bytes),
+        }
+        self.last_len = self.text.len();
+    }
+
+    /// Forgets the block's id.
+    pub(super) fn discard_pending(&mut self) {
+        self.text.truncate(self.last_len);
+    }
+
+    /// Forgets the last event ID too.
+    pub(super) fn forget(&mut self) {
+        self.text.clear();
+        self.last_len = 0;
+    }
+
+    pub(super) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+    }
+}
+
+/// Makes room for `additional` more bytes, doubling as `Vec` does but never
+/// past `limit` unless the bytes themselves need it, so that a buffer bounded
+/// by a limit holds at most that much memory.
+pub(super) fn reserve_within(buf: &mut Vec<u8>, additional: usize, limit: usize) {
+    let needed = buf.len().saturating_add(additional);
+    if needed > buf.capacity() {
+        let target = buf.capacity().saturating_mul(2).min(limit).max(needed);
+        buf.reserve_exact(target - buf.len());
+    }
+}
