@@ -25,9 +25,11 @@ RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --all-features
 # companion's tests are network- and clock-bound, and compiling tokio, hyper,
 # axum and reqwest at opt-level 3 would double the build for nothing.
 # tests/follow.rs runs examples/sse_follow from target/debug/examples, where
-# only `cargo build --example` puts it under its own name.
+# only `cargo build --example` puts it under its own name, and compares its
+# lines with cli/'s sse_to_json.
 step "tests (all features)"
 cargo build -p ssewire-async --profile dev --all-features --example sse_follow
+cargo build -p ssewire-cli --profile dev
 cargo test -p ssewire-async --profile dev --all-features --all-targets
 cargo test -p ssewire-async --profile dev --all-features --doc
 

@@ -1,5 +1,5 @@
 //! Follows an event stream the way a browser's `EventSource` does and prints
-//! one JSON object per line, as `examples/sse_to_json` in the `ssewire` crate
+//! one JSON object per line, as `sse_to_json` (the repository's `cli/`)
 //! does:
 //!
 //! - `{"event":"<type>","data":"<data>","id":"<last event id>"}` per event,

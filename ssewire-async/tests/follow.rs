@@ -25,6 +25,23 @@ fn sse_follow() -> Command {
     Command::new(binary)
 }
 
+/// The `sse_to_json` binary of the `ssewire-cli` package, in the same
+/// target directory; .ci/async.sh builds it.
+fn sse_to_json() -> Command {
+    let mut path = std::env::current_exe().unwrap();
+    path.pop();
+    if path.ends_with("deps") {
+        path.pop();
+    }
+    let binary = path.join("sse_to_json");
+    assert!(
+        binary.exists(),
+        "{} is missing: build it with `cargo build -p ssewire-cli`",
+        binary.display()
+    );
+    Command::new(binary)
+}
+
 /// Runs `sse_follow ARGS http://ADDRESS/events` against `script`.
 async fn run(script: Vec<Answer>, args: &[&str]) -> (Output, Vec<Seen>) {
     let (address, seen) = serve(script).await;
@@ -185,4 +202,41 @@ async fn the_reqwest_client_posts_the_callers_body_and_reads_the_refused_respons
             ("POST", "{\"prompt\":\"hi\"}", Some("9"))
         ]
     );
+}
+
+#[tokio::test]
+async fn its_lines_are_sse_to_jsons_lines() {
+    // Connections that each end at an event boundary: together they decode
+    // as the one stream they add up to, which is what sse_to_json reads.
+    let bodies = [
+        "\u{FEFF}retry: 25\r\nid: a\"b\\c\r\ndata: line 1\r\ndata:  line 2\r\n\r\n",
+        ": comment\revent: ünïcødé\rdata: \t\u{7}\u{1f}\u{7f} 日本 🎉\r\r",
+        "data\n\nid\ndata: id reset\n\nretry: 40\nevent: done\ndata: {\"k\":[1,2]}\n\n",
+    ];
+    let (output, _) = run(
+        bodies.iter().map(|body| Answer::events(body)).collect(),
+        &[],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0));
+
+    let mut reference = sse_to_json()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = reference.stdin.take().unwrap();
+    // Only the first connection's BOM is at the start of the whole stream.
+    let whole = bodies.concat();
+    std::io::Write::write_all(&mut stdin, whole.as_bytes()).unwrap();
+    drop(stdin);
+    let reference = reference.wait_with_output().unwrap();
+    assert!(reference.status.success());
+    let reference = String::from_utf8(reference.stdout).unwrap();
+    // sse_to_json ends with the last event ID, which a follower never
+    // reaches the end of.
+    let (events, last) = reference.trim_end().rsplit_once('\n').unwrap();
+    assert_eq!(last, "{\"last_event_id\":\"\"}");
+    assert_eq!(stdout(&output), format!("{events}\n"));
+    assert_eq!(stdout(&output).lines().count(), 7);
 }
