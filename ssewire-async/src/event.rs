@@ -183,7 +183,7 @@ struct Kept {
 impl Kept {
     /// `text`, sharing the kept string when equal to it.
     fn get(&mut self, text: &str, chunk: &Bytes) -> Str {
-        if self.text != text {
+        if !same_text(&self.text, text) {
             match share(text, chunk) {
                 Some(shared) => (self.text, self.shares_chunk) = (shared, true),
                 None => (self.text, self.shares_chunk) = (Str::from(text), false),
@@ -200,6 +200,13 @@ impl Kept {
     }
 }
 
+/// Whether `kept` holds `text`. Not `==`, which calls the C library's
+/// vectorised `memcmp`: for these short strings, often empty, its setup cost
+/// more than the rest of the conversion (measured; docs/PERF-LOG.md).
+fn same_text(kept: &str, text: &str) -> bool {
+    kept.len() == text.len() && kept.bytes().zip(text.bytes()).all(|(a, b)| a == b)
+}
+
 impl Sharer {
     /// Copies what the kept strings share of the chunk just finished.
     pub(crate) fn chunk_done(&mut self) {
@@ -212,7 +219,7 @@ impl Sharer {
     pub(crate) fn convert(&mut self, item: Decoded<'_>, chunk: &Bytes) -> Option<Item> {
         Some(match item {
             Decoded::Event(event) => Item::Event(Event {
-                event_type: if event.event_type == "message" {
+                event_type: if same_text(event.event_type, "message") {
                     MESSAGE
                 } else {
                     self.last_type.get(event.event_type, chunk)
