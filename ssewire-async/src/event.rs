@@ -185,7 +185,10 @@ impl Kept {
     fn get(&mut self, text: &str, chunk: &Bytes) -> Str {
         if !same_text(&self.text, text) {
             match share(text, chunk) {
-                Some(shared) => (self.text, self.shares_chunk) = (shared, true),
+                Some(shared) => {
+                    self.shares_chunk = shared.is_shared();
+                    self.text = shared;
+                }
                 None => (self.text, self.shares_chunk) = (Str::from(text), false),
             }
         }

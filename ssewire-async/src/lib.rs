@@ -7,8 +7,8 @@
 //! - **Decoding**: [`EventStreamExt::sse_events`] turns any `Stream` of byte
 //!   chunks (reqwest's `bytes_stream()`, a body's [`body_chunks`]) into a
 //!   `Stream` of owned [`Item`]s. An event that lies inside one chunk shares
-//!   that chunk's buffer instead of being copied ([`Str`]); only events that
-//!   span chunks are copied.
+//!   that chunk's buffer instead of being copied ([`Str`]; short strings are
+//!   held inline); only events that span chunks are copied.
 //! - **Serving**: [`SseBody`] is an [`http_body::Body`] over a `Stream` of
 //!   messages, for hyper and axum; [`response`] adds the headers an event
 //!   stream needs; [`Encoded`] is an encoded message to clone to many

@@ -1,5 +1,6 @@
-//! [`Str`]: UTF-8 text that shares a [`Bytes`] buffer, so a decoded event can
-//! point into the chunk it arrived in instead of copying out of it.
+//! [`Str`]: UTF-8 text, inline when short, otherwise sharing a [`Bytes`]
+//! buffer, so a decoded event can point into the chunk it arrived in instead
+//! of copying out of it.
 //!
 //! This module holds the crate's only `unsafe` code: `as_str` skips a second
 //! UTF-8 check. Every constructor either validates the bytes or takes them
@@ -15,11 +16,14 @@ use core::str::Utf8Error;
 
 use bytes::Bytes;
 
-/// An immutable, cheaply cloned UTF-8 string backed by [`Bytes`].
+/// An immutable, cheaply cloned UTF-8 string: short text inline, longer
+/// text in a shared [`Bytes`] buffer.
 ///
-/// Decoded events hold their type, data and last event ID as `Str`s. When a
-/// field lay inside one received chunk, its `Str` shares that chunk's buffer;
-/// cloning one only bumps a reference count. It dereferences to [`str`].
+/// Decoded events hold their type, data and last event ID as `Str`s. Text of
+/// up to [`Str::INLINE`] bytes is kept inline: no allocation, and no received
+/// chunk kept alive for it. Longer text that lay inside one received chunk
+/// shares that chunk's buffer, and cloning it only bumps a reference count.
+/// It dereferences to [`str`].
 ///
 /// ```
 /// use ssewire_async::Str;
@@ -28,16 +32,29 @@ use bytes::Bytes;
 /// assert_eq!(text, "héllo");
 /// assert_eq!(text.len(), 6);
 /// assert!(text.starts_with("hé"));
-/// let copy = text.clone(); // no copy of the text
-/// assert_eq!(copy.as_bytes().as_ptr(), text.as_bytes().as_ptr());
+/// let long = Str::from("a longer text, kept in a shared buffer");
+/// let copy = long.clone(); // no copy of the text
+/// assert_eq!(copy.as_ptr(), long.as_ptr());
 /// ```
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Str {
     /// Always valid UTF-8: see the constructors.
-    bytes: Bytes,
+    repr: Repr,
 }
 
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; Str::INLINE] },
+    Shared(Bytes),
+}
+
+// Inline text costs no space over a `Bytes`.
+const _: () = assert!(size_of::<Str>() == size_of::<Bytes>());
+
 impl Str {
+    /// The longest text kept inline, in bytes.
+    pub const INLINE: usize = 23;
+
     /// The empty string; allocates nothing.
     ///
     /// ```
@@ -45,7 +62,10 @@ impl Str {
     /// ```
     pub const fn new() -> Str {
         Str {
-            bytes: Bytes::new(),
+            repr: Repr::Inline {
+                len: 0,
+                bytes: [0; Str::INLINE],
+            },
         }
     }
 
@@ -57,7 +77,7 @@ impl Str {
     /// ```
     pub const fn from_static(text: &'static str) -> Str {
         Str {
-            bytes: Bytes::from_static(text.as_bytes()),
+            repr: Repr::Shared(Bytes::from_static(text.as_bytes())),
         }
     }
 
@@ -73,13 +93,16 @@ impl Str {
     /// ```
     pub fn from_utf8(bytes: Bytes) -> Result<Str, (Utf8Error, Bytes)> {
         match core::str::from_utf8(&bytes) {
-            Ok(_) => Ok(Str { bytes }),
+            Ok(_) => Ok(Str {
+                repr: Repr::Shared(bytes),
+            }),
             Err(error) => Err((error, bytes)),
         }
     }
 
-    /// The part of `self` that `subset` is, sharing the buffer; `None` when
-    /// `subset` does not lie inside `self`'s memory (a copy, say).
+    /// The part of `self` that `subset` is, sharing the buffer (or inline,
+    /// when short); `None` when `subset` does not lie inside `self`'s memory
+    /// (a copy, say).
     ///
     /// ```
     /// use ssewire_async::Str;
@@ -90,47 +113,94 @@ impl Str {
     /// assert!(line.slice_ref("value").is_none());
     /// ```
     pub fn slice_ref(&self, subset: &str) -> Option<Str> {
-        share(subset, &self.bytes)
+        match &self.repr {
+            Repr::Shared(bytes) => share(subset, bytes),
+            Repr::Inline { .. } => {
+                offset_in(subset, self.as_str().as_bytes())?;
+                Some(Str::from(subset))
+            }
+        }
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        // SAFETY: `bytes` is valid UTF-8. Every constructor ensures it:
-        // `from_utf8` checks; `from_static`, `From<String>`, `From<&str>` and
-        // `share` take the bytes of a `str` (`share` slices exactly the
-        // memory of a `&str`, so the slice is that `str`'s bytes); `new` and
-        // `Default` are empty. Nothing mutates `bytes` afterwards (`Bytes` is
-        // immutable and the field is private).
-        unsafe { core::str::from_utf8_unchecked(&self.bytes) }
+        let bytes = match &self.repr {
+            Repr::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Shared(bytes) => bytes,
+        };
+        // SAFETY: the bytes are valid UTF-8. Every constructor ensures it:
+        // `from_utf8` checks; `from_static`, `From<String>`, `From<&str>`,
+        // `inline` and `share` take the bytes of a `str` (`share` slices
+        // exactly the memory of a `&str`, so the slice is that `str`'s
+        // bytes; `inline` copies all of them); `new` is empty. Nothing
+        // mutates them afterwards (`Bytes` is immutable and `repr` private).
+        unsafe { core::str::from_utf8_unchecked(bytes) }
     }
 
-    /// The underlying bytes (UTF-8), for handing to an I/O layer.
-    pub fn as_bytes(&self) -> &Bytes {
-        &self.bytes
-    }
-
-    /// The underlying bytes, without copying.
+    /// The text's bytes as [`Bytes`]: the shared buffer, or a copy of inline
+    /// text.
     ///
     /// ```
     /// let bytes = ssewire_async::Str::from("x").into_bytes();
     /// assert_eq!(&bytes[..], b"x");
     /// ```
     pub fn into_bytes(self) -> Bytes {
-        self.bytes
+        match self.repr {
+            Repr::Shared(bytes) => bytes,
+            Repr::Inline { .. } => Bytes::copy_from_slice(self.as_str().as_bytes()),
+        }
+    }
+
+    /// Whether the text lives in a shared buffer (a received chunk, say)
+    /// rather than inline.
+    pub(crate) fn is_shared(&self) -> bool {
+        matches!(self.repr, Repr::Shared(_))
+    }
+
+    /// `text`, inline, if it is short enough.
+    fn inline(text: &str) -> Option<Str> {
+        let mut bytes = [0; Str::INLINE];
+        bytes
+            .get_mut(..text.len())?
+            .copy_from_slice(text.as_bytes());
+        let len = u8::try_from(text.len()).ok()?;
+        Some(Str {
+            repr: Repr::Inline { len, bytes },
+        })
     }
 }
 
-/// `text` as a `Str` sharing `chunk`, if `text` lies inside `chunk`'s memory.
+/// `text` as a `Str` sharing `chunk`, if it lies inside `chunk`'s memory:
+/// inline when short, a slice of `chunk` otherwise.
 pub(crate) fn share(text: &str, chunk: &Bytes) -> Option<Str> {
-    if text.is_empty() {
-        return Some(Str::new());
-    }
-    let offset = text.as_ptr().addr().checked_sub(chunk.as_ptr().addr())?;
-    let inside = offset <= chunk.len() && text.len() <= chunk.len() - offset;
-    inside.then(|| Str {
-        bytes: chunk.slice_ref(text.as_bytes()),
-    })
+    offset_in(text, chunk)?;
+    Some(Str::inline(text).unwrap_or_else(|| Str {
+        repr: Repr::Shared(chunk.slice_ref(text.as_bytes())),
+    }))
 }
+
+/// Where `text` starts in `memory`, if it lies inside it.
+fn offset_in(text: &str, memory: &[u8]) -> Option<usize> {
+    if text.is_empty() {
+        return Some(0);
+    }
+    let offset = text.as_ptr().addr().checked_sub(memory.as_ptr().addr())?;
+    (offset <= memory.len() && text.len() <= memory.len() - offset).then_some(offset)
+}
+
+impl Default for Str {
+    fn default() -> Str {
+        Str::new()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Str {}
 
 impl Deref for Str {
     type Target = str;
@@ -148,7 +218,7 @@ impl AsRef<str> for Str {
 
 impl AsRef<[u8]> for Str {
     fn as_ref(&self) -> &[u8] {
-        &self.bytes
+        self.as_str().as_bytes()
     }
 }
 
@@ -220,27 +290,28 @@ impl fmt::Display for Str {
     }
 }
 
-/// Takes the string's buffer without copying.
+/// Takes the string's buffer without copying (short text is copied inline
+/// and the buffer freed).
 impl From<String> for Str {
     fn from(text: String) -> Str {
-        Str {
-            bytes: Bytes::from(text),
-        }
+        Str::inline(&text).unwrap_or_else(|| Str {
+            repr: Repr::Shared(Bytes::from(text)),
+        })
     }
 }
 
 /// Copies the text.
 impl From<&str> for Str {
     fn from(text: &str) -> Str {
-        Str {
-            bytes: Bytes::copy_from_slice(text.as_bytes()),
-        }
+        Str::inline(text).unwrap_or_else(|| Str {
+            repr: Repr::Shared(Bytes::copy_from_slice(text.as_bytes())),
+        })
     }
 }
 
 impl From<Str> for Bytes {
     fn from(text: Str) -> Bytes {
-        text.bytes
+        text.into_bytes()
     }
 }
 

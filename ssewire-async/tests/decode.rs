@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures_executor::block_on;
 use futures_util::{StreamExt, stream};
 use ssewire::{DecodeError, Decoder, Finish, Limits, OwnedDecoded};
-use ssewire_async::{Event, EventStreamExt, Events, Item};
+use ssewire_async::{Event, EventStreamExt, Events, Item, Str};
 
 /// Streams with the corners where chunk boundaries matter: a BOM, CR LF and
 /// lone CR line ends, multi-byte characters, ids that persist and reset,
@@ -129,53 +129,69 @@ fn events_of(chunks: Vec<Bytes>) -> Vec<Event> {
     )
 }
 
+/// Whether `text` is held inline, inside the `Str` value itself.
+fn is_inline(text: &Str) -> bool {
+    let start = std::ptr::from_ref(text).addr();
+    (start..start + size_of::<Str>()).contains(&text.as_ptr().addr())
+}
+
+const LONG_TYPE: &str = "a-type-longer-than-the-inline-limit";
+const LONG_ID: &str = "an-id-longer-than-the-inline-limit";
+
 #[test]
 fn an_event_inside_a_chunk_shares_it_and_one_across_chunks_is_copied() {
-    let first = Bytes::from_static(b"event: up\nid: 1\ndata: inside\n\ndata: acr");
-    let second = Bytes::from_static(b"oss\n\nevent: down\ndata: after\n\n");
+    let first = Bytes::from(format!(
+        "event: {LONG_TYPE}\nid: 1\ndata: inside, and longer than the inline limit\n\ndata: acr"
+    ));
+    let second = Bytes::from_static(
+        b"oss, and longer than the inline limit\n\nevent: down\ndata: after, and longer than the inline limit\n\ndata: short\n\n",
+    );
     let events = events_of(vec![first.clone(), second.clone()]);
-    assert_eq!(events.len(), 3);
-
-    let [inside, across, after] = &events[..] else {
-        panic!()
+    let [inside, across, after, short] = &events[..] else {
+        panic!("{events:?}")
     };
     assert_eq!(
         (&*inside.event_type, &*inside.data, &*inside.last_event_id),
-        ("up", "inside", "1")
+        (LONG_TYPE, "inside, and longer than the inline limit", "1")
     );
     assert!(lies_in(&inside.data, &first));
     assert!(lies_in(&inside.event_type, &first));
     // The core decoder keeps the last event ID itself (it outlives events),
-    // so the adapter copies it once per change and shares that copy.
-    assert_eq!(across.last_event_id.as_ptr(), inside.last_event_id.as_ptr());
+    // so the adapter copies it; a short one is inline.
+    assert!(is_inline(&inside.last_event_id));
 
-    assert_eq!(across.data, "across");
+    assert_eq!(across.data, "across, and longer than the inline limit");
     assert!(!lies_in(&across.data, &first) && !lies_in(&across.data, &second));
+    assert!(!is_inline(&across.data));
 
-    assert_eq!(after.data, "after");
+    assert_eq!(after.data, "after, and longer than the inline limit");
     assert!(lies_in(&after.data, &second));
-    assert!(lies_in(&after.event_type, &second));
+    assert_eq!(after.event_type, "down");
+    assert!(is_inline(&after.event_type));
+    assert!(is_inline(&short.data) && short.data == "short");
 }
 
 #[test]
 fn a_repeated_type_and_id_are_shared_with_the_previous_event() {
     // The second event's id comes from the decoder's state, not the chunk,
     // yet it is the same buffer as the first event's.
-    let chunk = Bytes::from(
-        b"event: tick\nid: 42\ndata: a\n\nevent: tick\ndata: b\n\ndata: c\n\n".to_vec(),
-    );
+    let chunk = Bytes::from(format!(
+        "event: {LONG_TYPE}\nid: {LONG_ID}\ndata: a\n\nevent: {LONG_TYPE}\ndata: b\n\ndata: c\n\n"
+    ));
     let events = events_of(vec![chunk.clone()]);
     let [a, b, c] = &events[..] else { panic!() };
-    assert_eq!((&*b.last_event_id, &*c.last_event_id), ("42", "42"));
+    assert_eq!((&*b.last_event_id, &*c.last_event_id), (LONG_ID, LONG_ID));
+    assert!(!is_inline(&a.last_event_id));
     assert_eq!(a.last_event_id.as_ptr(), b.last_event_id.as_ptr());
     assert_eq!(a.last_event_id.as_ptr(), c.last_event_id.as_ptr());
     assert_eq!(c.event_type, "message");
-    assert!(lies_in(&b.event_type, &chunk));
+    assert!(lies_in(&a.event_type, &chunk));
+    assert_eq!(a.event_type.as_ptr(), b.event_type.as_ptr());
 }
 
 #[test]
 fn nothing_but_the_items_handed_out_keeps_a_chunk_alive() {
-    let chunk = Bytes::from(b"id: 5\ndata: x\n\n".to_vec());
+    let chunk = Bytes::from(format!("event: {LONG_TYPE}\ndata: {LONG_ID}\n\n"));
     let mut events = stream::iter([
         Ok::<_, Infallible>(chunk.clone()),
         Ok(Bytes::from_static(b"data: y\n\n")),
@@ -185,16 +201,29 @@ fn nothing_but_the_items_handed_out_keeps_a_chunk_alive() {
         .and_then(Result::ok)
         .and_then(Item::into_event)
         .unwrap();
-    assert!(lies_in(&first.data, &chunk));
+    assert!(lies_in(&first.data, &chunk) && lies_in(&first.event_type, &chunk));
     assert!(!chunk.is_unique());
     drop(first);
-    // The adapter kept the id it shares with later events, but as a copy.
+    // The adapter keeps the type it may share with later events, but as a
+    // copy once the chunk is done.
     assert!(chunk.is_unique());
     let second = block_on(events.next())
         .and_then(Result::ok)
         .and_then(Item::into_event)
         .unwrap();
-    assert_eq!((&*second.data, &*second.last_event_id), ("y", "5"));
+    assert_eq!(&*second.data, "y");
+}
+
+#[test]
+fn short_text_is_inline_and_keeps_no_chunk_alive() {
+    let chunk = Bytes::from(b"event: up\nid: 7\ndata: tiny\n\n".to_vec());
+    let events = events_of(vec![chunk.clone()]);
+    assert_eq!(events, [Event::new("up", "tiny", "7")]);
+    let event = &events[0];
+    assert!(
+        is_inline(&event.event_type) && is_inline(&event.data) && is_inline(&event.last_event_id)
+    );
+    assert!(chunk.is_unique());
 }
 
 #[test]
