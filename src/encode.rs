@@ -11,8 +11,12 @@ use core::time::Duration;
 
 use crate::error::EncodeError;
 use crate::scan;
+use sink::{Counter, FmtSink, Sink};
+#[cfg(feature = "std")]
+use sink::{IO_BUF, IoSink};
 
 mod data;
+mod sink;
 
 pub use data::FmtDataWriter;
 #[cfg(feature = "std")]
@@ -53,6 +57,16 @@ impl<'a> Message<'a> {
     /// An event carrying `data`. Line breaks in it (LF, CR or CR LF) become
     /// separate `data` lines, which receivers join with LF. Empty data is
     /// still written as a `data` line, so the event is dispatched.
+    ///
+    /// ```
+    /// use ssewire::Message;
+    ///
+    /// let mut out = Vec::new();
+    /// Message::new("one\r\ntwo").write_to_vec(&mut out)?;
+    /// Message::new("").write_to_vec(&mut out)?;
+    /// assert_eq!(out, b"data: one\ndata: two\n\ndata: \n\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
     pub const fn new(data: &'a str) -> Message<'a> {
         Message {
             data: Some(data),
@@ -64,6 +78,18 @@ impl<'a> Message<'a> {
     }
 
     /// Sets or replaces the data; see [`Message::new`].
+    ///
+    /// ```
+    /// use ssewire::Message;
+    ///
+    /// let template = Message::default().event("tick");
+    /// let mut out = Vec::new();
+    /// for n in ["1", "2"] {
+    ///     template.data(n).write_to_vec(&mut out)?;
+    /// }
+    /// assert_eq!(out, b"event: tick\ndata: 1\n\nevent: tick\ndata: 2\n\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
     pub const fn data(mut self, data: &'a str) -> Message<'a> {
         self.data = Some(data);
         self
@@ -71,6 +97,16 @@ impl<'a> Message<'a> {
 
     /// Sets the event type (`event` field). Receivers use `message` when it is
     /// absent or empty. Must not contain CR or LF.
+    ///
+    /// ```
+    /// use ssewire::{EncodeError, Message};
+    ///
+    /// let mut out = Vec::new();
+    /// Message::new("{}").event("update").write_to_vec(&mut out)?;
+    /// assert_eq!(out, b"event: update\ndata: {}\n\n");
+    /// assert_eq!(Message::new("{}").event("a\rb").validate(), Err(EncodeError::LineBreakInEventType));
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub const fn event(mut self, event_type: &'a str) -> Message<'a> {
         self.event_type = Some(event_type);
         self
@@ -78,6 +114,17 @@ impl<'a> Message<'a> {
 
     /// Sets the `id` field, which becomes the receiver's last event ID (an
     /// empty id resets it). Must not contain CR, LF or NUL.
+    ///
+    /// ```
+    /// use ssewire::Message;
+    ///
+    /// let mut out = Vec::new();
+    /// Message::new("x").id("42").write_to_vec(&mut out)?;
+    /// // An empty id resets the receiver's last event ID.
+    /// Message::default().id("").write_to_vec(&mut out)?;
+    /// assert_eq!(out, b"id: 42\ndata: x\n\nid: \n\n");
+    /// # Ok::<(), ssewire::EncodeError>(())
+    /// ```
     pub const fn id(mut self, id: &'a str) -> Message<'a> {
         self.id = Some(id);
         self
@@ -165,6 +212,20 @@ impl<'a> Message<'a> {
     }
 
     /// Appends the encoded message to `out`. On error nothing is written.
+    ///
+    /// ```
+    /// use ssewire::{EncodeError, Message};
+    ///
+    /// let mut body = b"retry: 1000\n".to_vec();
+    /// Message::new("hi").event("greeting").write_to_vec(&mut body)?;
+    /// assert_eq!(body, b"retry: 1000\nevent: greeting\ndata: hi\n\n");
+    ///
+    /// // Refused before anything is written: the body is unchanged.
+    /// let refused = Message::new("x").id("1\nevent: forged").write_to_vec(&mut body);
+    /// assert_eq!(refused, Err(EncodeError::LineBreakInId));
+    /// assert_eq!(body, b"retry: 1000\nevent: greeting\ndata: hi\n\n");
+    /// # Ok::<(), EncodeError>(())
+    /// ```
     pub fn write_to_vec(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.validate()?;
         self.emit(out);
@@ -297,88 +358,6 @@ fn format_u64(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
         if n == 0 {
             return &digits[at..];
         }
-    }
-}
-
-/// Where encoded bytes go. Writes cannot fail midway for `Vec`; sinks that
-/// can fail remember the first error and ignore the rest.
-trait Sink {
-    fn put(&mut self, bytes: &[u8]);
-}
-
-impl Sink for Vec<u8> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-struct Counter(usize);
-
-impl Sink for Counter {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
-    }
-}
-
-struct FmtSink<'w, W: ?Sized> {
-    out: &'w mut W,
-    failed: bool,
-}
-
-impl<W: fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
-    fn put(&mut self, bytes: &[u8]) {
-        // Every piece is a whole `&str` or one of its lines, which are cut at
-        // ASCII bytes, so this never fails.
-        let Ok(text) = core::str::from_utf8(bytes) else {
-            self.failed = true;
-            return;
-        };
-        if !self.failed && self.out.write_str(text).is_err() {
-            self.failed = true;
-        }
-    }
-}
-
-#[cfg(feature = "std")]
-const IO_BUF: usize = 512;
-
-#[cfg(feature = "std")]
-struct IoSink<'w, W: ?Sized> {
-    out: &'w mut W,
-    buf: [u8; IO_BUF],
-    len: usize,
-    error: Option<std::io::Error>,
-}
-
-#[cfg(feature = "std")]
-impl<W: std::io::Write + ?Sized> IoSink<'_, W> {
-    fn flush(&mut self) {
-        if self.error.is_none() && self.len > 0 {
-            if let Err(error) = self.out.write_all(&self.buf[..self.len]) {
-                self.error = Some(error);
-            }
-        }
-        self.len = 0;
-    }
-}
-
-#[cfg(feature = "std")]
-impl<W: std::io::Write + ?Sized> Sink for IoSink<'_, W> {
-    fn put(&mut self, bytes: &[u8]) {
-        if self.len + bytes.len() > IO_BUF {
-            self.flush();
-        }
-        if bytes.len() > IO_BUF {
-            if self.error.is_none() {
-                if let Err(error) = self.out.write_all(bytes) {
-                    self.error = Some(error);
-                }
-            }
-            return;
-        }
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
-        self.len += bytes.len();
     }
 }
 

@@ -80,23 +80,32 @@
 //! # Ok::<(), ssewire::EncodeError>(())
 //! ```
 //!
+//! # Connecting
+//!
+//! [`client`] holds the `EventSource` connection rules as a sans-IO state
+//! machine: the request headers, the verdict on a response, and when to
+//! reconnect. Your transport does the I/O.
+//!
 //! # Crate features
 //!
-//! - `std` (default): [`Message::write_to_io`] for [`std::io::Write`].
-//!   Without it the crate is `#![no_std]` and needs only `alloc`.
+//! - `std` (default): [`std::io`] support: `Message::write_to_io`,
+//!   `Message::stream_to_io`, `Reader` (an iterator over a blocking
+//!   `std::io::Read`) and `From<EncodeError> for std::io::Error`. Without it
+//!   the crate is `#![no_std]` and needs only `alloc`.
 //!
 //! # Conformance
 //!
 //! Exact to the standard, including: a BOM split across chunks, a CR at the
 //! end of one chunk and LF at the start of the next (one line ending), a
 //! code point split across chunks, `id` values containing NUL (ignored), and
-//! `retry` values that are not all ASCII digits (ignored). Documented
-//! choices where the standard is silent:
+//! `retry` values that are not all ASCII digits (ignored). `docs/SPEC.md` in
+//! the repository lists every rule. Documented choices where the standard is
+//! silent:
 //!
-//! - A `retry` value of digits too large for `u64` is ignored.
+//! - A `retry` value of digits too large for `u64` is ignored (C1).
 //! - [`Limits`] bound line length and event size (the standard has none; use
 //!   [`Limits::unlimited`] for none). An event that exceeds one is discarded
-//!   whole, its `id` included, and reported as [`Decoded::Error`].
+//!   whole, its `id` included, and reported as [`Decoded::Error`] (C2).
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -153,6 +162,7 @@ pub fn is_event_stream(content_type: &str) -> bool {
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot drift.
-#[cfg(doctest)]
+/// Compiled with `std` only: the README shows `std::io` use too.
+#[cfg(all(doctest, feature = "std"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

@@ -11,9 +11,8 @@
 //! (SWAR), which finds the exact first CR or LF. Most lines of an event
 //! stream are short, so the first 128 bytes go in 16-byte blocks, then
 //! 128-byte ones; a block that holds a line end is resolved on its own (two
-//! words per 16 bytes), never by a loop over the haystack. Measured on a
-//! 64 KiB line: about 20 times a plain byte loop; on 20- to 80-byte lines,
-//! 2 to 4 times.
+//! words per 16 bytes), never by a loop over the haystack. docs/PERF-LOG.md
+//! has the figures against a plain byte loop.
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -21,12 +20,12 @@ const CR: u64 = LO * b'\r' as u64;
 const LF: u64 = LO * b'\n' as u64;
 
 /// Bytes searched in small blocks before switching to large ones: most lines
-/// end within them. 128 rather than 64: an 80-byte line then costs about 55
-/// instructions fewer (callgrind, `multiline` workload).
+/// end within them (128 rather than 64 for the 80-byte lines of `multiline`;
+/// docs/PERF-LOG.md).
 const SHORT: usize = 128;
-/// Bytes per block in the long-line loop. 128 rather than 64: 6% fewer
-/// instructions on 64 KiB lines (callgrind, `large`); 256 costs more on
-/// lines cut into 4 KiB chunks.
+/// Bytes per block in the long-line loop: 128 rather than 64 for 64 KiB lines
+/// (`large`), not 256, which costs more on lines cut into 4 KiB chunks
+/// (docs/PERF-LOG.md).
 const BLOCK: usize = 128;
 
 /// Little-endian word at `at` (the caller checks `at + 8 <= bytes.len()`).
@@ -118,7 +117,7 @@ fn find_line_end_long(haystack: &[u8], mut at: usize) -> Option<usize> {
     while let Some(block) = haystack.get(at..at + BLOCK) {
         let block: &[u8; BLOCK] = block.try_into().ok()?;
         if block_has_line_end(block) {
-            // Which 16 bytes: a vector test each, then two words (measured:
+            // Which 16 bytes: a vector test each, then two words (measured
             // cheaper than a word loop from the block's start).
             for (i, part) in block.chunks_exact(16).enumerate() {
                 let part: &[u8; 16] = part.try_into().ok()?;

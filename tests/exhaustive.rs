@@ -8,7 +8,7 @@
 //! exactly what the reference gives for the whole stream.
 
 use proptest::prelude::*;
-use ssewire::{Decoded, Decoder, EncodeError, Finish, Limits, Message, OwnedDecoded, OwnedEvent};
+use ssewire::{Decoded, Decoder, EncodeError, Event, Finish, Limits, Message, OwnedDecoded};
 
 #[path = "reference/mod.rs"]
 mod reference;
@@ -698,11 +698,14 @@ fn check_message(fields: &Fields, sizes: &[usize]) -> Result<(), TestCaseError> 
             None | Some("") => "message".to_owned(),
             Some(event_type) => event_type.to_owned(),
         };
-        expected.push(OwnedDecoded::Event(OwnedEvent::new(
-            &event_type,
-            &normalise(data),
-            &id,
-        )));
+        // The block names its own type when it sends a non-empty one, and has
+        // its own id whenever it sends one.
+        let own_type = !matches!(fields.event.as_deref(), None | Some(""));
+        expected.push(OwnedDecoded::Event(
+            Event::new(&event_type, &normalise(data), &id)
+                .with_own_fields(own_type, fields.id.is_some())
+                .into_owned(),
+        ));
     }
     for comments in [true, false] {
         let (seen, id_after, finish) = decode_message(bytes, sizes, comments);
@@ -755,7 +758,8 @@ fn messages_back_to_back_decode_in_order() {
     for (i, data) in values.iter().enumerate() {
         for (j, other) in values.iter().enumerate() {
             let mut message = Message::new(data).comment(other);
-            if j % 2 == 0 && !other.contains(['\r', '\n', '\0']) {
+            let own_id = j % 2 == 0 && !other.contains(['\r', '\n', '\0']);
+            if own_id {
                 message = message.id(other);
                 last_id = (*other).to_owned();
             }
@@ -773,11 +777,12 @@ fn messages_back_to_back_decode_in_order() {
             } else {
                 "message".to_owned()
             };
-            expected.push(OwnedDecoded::Event(OwnedEvent::new(
-                &event_type,
-                &normalise(data),
-                &last_id,
-            )));
+            let own_type = i % 3 == 0 && !other.is_empty() && !other.contains(['\r', '\n']);
+            expected.push(OwnedDecoded::Event(
+                Event::new(&event_type, &normalise(data), &last_id)
+                    .with_own_fields(own_type, own_id)
+                    .into_owned(),
+            ));
         }
     }
     let third = (stream.len() / 3).max(1);

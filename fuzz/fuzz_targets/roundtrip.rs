@@ -24,7 +24,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ssewire::{Decoder, EncodeError, Finish, Limits, Message, OwnedDecoded, OwnedEvent};
+use ssewire::{Decoder, EncodeError, Event, Finish, Limits, Message, OwnedDecoded};
 use ssewire_fuzz::decode_chunks;
 
 /// `text`'s lines, split at CR LF, LF or CR, as the encoder writes them.
@@ -160,16 +160,16 @@ fuzz_target!(|input: &[u8]| {
     }
     let expected_id = id.unwrap_or(&prev);
     if let Some(data) = data {
-        let event_type = match event_type {
-            None | Some("") => "message",
-            Some(t) => t,
+        let (event_type, own_type) = match event_type {
+            None | Some("") => ("message", false),
+            Some(t) => (t, true),
         };
         let data = data.replace("\r\n", "\n").replace('\r', "\n");
-        expected.push(OwnedDecoded::Event(OwnedEvent::new(
-            event_type,
-            &data,
-            expected_id,
-        )));
+        expected.push(OwnedDecoded::Event(
+            Event::new(event_type, &data, expected_id)
+                .with_own_fields(own_type, id.is_some())
+                .into_owned(),
+        ));
     }
 
     let mut decoder = Decoder::builder()

@@ -29,6 +29,8 @@ pub(super) struct Block {
 pub(super) struct Borrowed<'i> {
     data: Option<&'i str>,
     event_type: Option<&'i str>,
+    /// The block had its own `id` (committed at its blank line).
+    own_id: bool,
 }
 
 impl Block {
@@ -112,15 +114,13 @@ impl Block {
             None => self.data.text(scratch),
         };
         let event_type = borrowed.event_type.unwrap_or(&self.event_type);
+        let own_type = !event_type.is_empty();
         Event::new(
-            if event_type.is_empty() {
-                "message"
-            } else {
-                event_type
-            },
+            if own_type { event_type } else { "message" },
             data,
             self.ids.last(),
         )
+        .with_own_fields(own_type, borrowed.own_id)
     }
 
     /// Copies the values still in the input into the buffers, before the
@@ -215,13 +215,17 @@ impl Block {
     #[inline]
     fn settle<'i>(&mut self, call: &mut InCall, input: &'i [u8], caps: Caps) -> Borrowed<'i> {
         let texts = call.texts(input);
-        match call.id.take() {
-            Some(at) => self.ids.commit_value(texts.get(&at), texts.bytes(&at)),
+        let own_id = match call.id.take() {
+            Some(at) => {
+                self.ids.commit_value(texts.get(&at), texts.bytes(&at));
+                true
+            }
             None => self.ids.commit(),
-        }
+        };
         let mut borrowed = Borrowed {
             data: None,
             event_type: None,
+            own_id,
         };
         if let Some(at) = call.data.take() {
             borrowed.data = texts.get(&at);

@@ -74,6 +74,7 @@ mod store;
 mod utf8;
 
 use core::fmt;
+use core::ops::ControlFlow;
 use core::time::Duration;
 
 pub use builder::DecoderBuilder;
@@ -278,6 +279,44 @@ impl Decoder {
             match item {
                 Some(item) => on_item(item),
                 None => return,
+            }
+        }
+    }
+
+    /// Decodes `input` as [`Decoder::feed`] does, until `on_item` returns
+    /// [`ControlFlow::Break`]: then stops at once and returns that, with how
+    /// many bytes of `input` were consumed, so the rest can be fed later
+    /// (or dropped, say after a fatal item). Returns `Continue` when all of
+    /// `input` was consumed.
+    ///
+    /// ```
+    /// use std::ops::ControlFlow;
+    /// use ssewire::{Decoded, Decoder};
+    ///
+    /// let input = b"data: 1\n\nevent: done\ndata: 2\n\ndata: 3\n\n";
+    /// let mut decoder = Decoder::new();
+    /// let (flow, consumed) = decoder.try_feed(input, |item| match item {
+    ///     Decoded::Event(event) if event.event_type == "done" => {
+    ///         ControlFlow::Break(event.data.to_owned())
+    ///     }
+    ///     _ => ControlFlow::Continue(()),
+    /// });
+    /// assert_eq!(flow, ControlFlow::Break("2".to_owned()));
+    /// assert_eq!(&input[consumed..], b"data: 3\n\n");
+    /// ```
+    pub fn try_feed<B, F>(&mut self, input: &[u8], mut on_item: F) -> (ControlFlow<B>, usize)
+    where
+        F: FnMut(Decoded<'_>) -> ControlFlow<B>,
+    {
+        let mut consumed = 0;
+        loop {
+            let (item, used) = self.decode(&input[consumed..]);
+            consumed += used;
+            let Some(item) = item else {
+                return (ControlFlow::Continue(()), consumed);
+            };
+            if let ControlFlow::Break(value) = on_item(item) {
+                return (ControlFlow::Break(value), consumed);
             }
         }
     }

@@ -333,12 +333,15 @@ impl Ids {
     }
 
     /// The blank line makes the block's id, if any, the last event ID.
+    /// Returns whether there was one.
     #[inline]
-    pub(super) fn commit(&mut self) {
-        if self.has_pending() {
+    pub(super) fn commit(&mut self) -> bool {
+        let pending = self.has_pending();
+        if pending {
             self.text.drain(..=self.last_len);
             self.last_len = self.text.len();
         }
+        pending
     }
 
     /// The blank line makes `id`, read from the input, the last event ID.

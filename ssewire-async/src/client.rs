@@ -229,7 +229,8 @@ where
 ///     std::future::ready(answers.pop().unwrap())
 /// });
 /// let updates: Vec<_> = (&mut source).map(Result::unwrap).collect().await;
-/// assert_eq!(updates[..2], [Update::Open, Update::Item(Item::Event(Event::new("message", "hello", "1")))]);
+/// let hello = Event::new("message", "hello", "1").with_own_fields(false, true);
+/// assert_eq!(updates[..2], [Update::Open, Update::Item(Item::Event(hello))]);
 /// assert!(matches!(updates[2], Update::Reconnecting { .. }));
 /// assert_eq!(source.stopped(), Some(ssewire::client::Stop::NoContent));
 /// # }

@@ -30,12 +30,19 @@ pub struct Event {
     /// The last event ID when the event was dispatched; it persists from
     /// event to event until an `id` field changes it.
     pub last_event_id: Str,
+    /// Whether the block named its own type; see
+    /// [`ssewire::Event::own_type`].
+    pub own_type: bool,
+    /// Whether the block had its own `id` field; see
+    /// [`ssewire::Event::own_id`].
+    pub own_id: bool,
 }
 
 impl Event {
     /// An event with these fields, for tests and for building events by
     /// hand. The type is taken as it is (the decoder gives `"message"` for
-    /// an unset one).
+    /// an unset one); `own_type` and `own_id` are `false`, as
+    /// [`ssewire::Event::new`] leaves them.
     ///
     /// ```
     /// let event = ssewire_async::Event::new("message", String::from("hi"), "");
@@ -50,7 +57,23 @@ impl Event {
             event_type: event_type.into(),
             data: data.into(),
             last_event_id: last_event_id.into(),
+            own_type: false,
+            own_id: false,
         }
+    }
+
+    /// Sets [`Event::own_type`] and [`Event::own_id`], which [`Event::new`]
+    /// leaves `false`.
+    ///
+    /// ```
+    /// let event = ssewire_async::Event::new("add", "1", "7").with_own_fields(true, true);
+    /// assert!(event.own_type && event.own_id);
+    /// ```
+    #[must_use]
+    pub fn with_own_fields(mut self, own_type: bool, own_id: bool) -> Event {
+        self.own_type = own_type;
+        self.own_id = own_id;
+        self
     }
 
     /// Borrows the event as the core crate's [`ssewire::Event`].
@@ -61,6 +84,7 @@ impl Event {
     /// ```
     pub fn as_event(&self) -> ssewire::Event<'_> {
         ssewire::Event::new(&self.event_type, &self.data, &self.last_event_id)
+            .with_own_fields(self.own_type, self.own_id)
     }
 }
 
@@ -94,6 +118,8 @@ impl From<&ssewire::OwnedEvent> for Event {
             event_type,
             data,
             last_event_id,
+            own_type: event.own_type(),
+            own_id: event.own_id(),
         }
     }
 }
@@ -106,7 +132,11 @@ impl From<ssewire::OwnedEvent> for Event {
 
 impl From<ssewire::Event<'_>> for Event {
     fn from(event: ssewire::Event<'_>) -> Event {
-        Event::new(event.event_type, event.data, event.last_event_id)
+        Event {
+            own_type: event.own_type,
+            own_id: event.own_id,
+            ..Event::new(event.event_type, event.data, event.last_event_id)
+        }
     }
 }
 
@@ -229,6 +259,8 @@ impl Sharer {
                 },
                 data: share_or_copy(event.data, chunk),
                 last_event_id: self.last_id.get(event.last_event_id, chunk),
+                own_type: event.own_type,
+                own_id: event.own_id,
             }),
             Decoded::Retry(time) => Item::Retry(time),
             Decoded::Comment(text) => Item::Comment(share_or_copy(text, chunk)),

@@ -22,8 +22,11 @@ fn quick() -> Client {
         .build()
 }
 
-fn event(data: &str, id: &str) -> Update {
-    Update::Item(Item::Event(Event::new("message", data, id)))
+/// An untyped event; `own_id` says whether its block had an `id` line.
+fn event(data: &str, id: &str, own_id: bool) -> Update {
+    Update::Item(Item::Event(
+        Event::new("message", data, id).with_own_fields(false, own_id),
+    ))
 }
 
 #[tokio::test]
@@ -48,12 +51,12 @@ async fn it_reconnects_with_the_last_event_id_after_the_servers_retry_and_stops_
         [
             Update::Open,
             Update::Item(Item::Retry(Duration::from_millis(30))),
-            event("a", "1"),
+            event("a", "1", true),
             reconnecting(30, Finish::Truncated),
             Update::Open,
-            event("b", "1"),
+            event("b", "1", false),
             Update::Item(Item::Retry(Duration::from_millis(60))),
-            event("c", "2"),
+            event("c", "2", true),
             reconnecting(60, Finish::Clean),
             Update::Open,
             // The last event ID persists across a connection without events.

@@ -86,7 +86,7 @@ async fn framed_write_then_framed_read_round_trips() {
         items,
         [
             Item::Retry(Duration::from_secs(2)),
-            Item::Event(ssewire_async::Event::new("two", "a\nb", "7")),
+            Item::Event(ssewire_async::Event::new("two", "a\nb", "7").with_own_fields(true, true)),
             Item::Event(ssewire_async::Event::new("message", "pre-encoded", "7")),
         ]
     );

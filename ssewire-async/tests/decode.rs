@@ -103,7 +103,9 @@ fn limit_errors_come_in_stream_order() {
         items,
         [
             OwnedDecoded::Error(DecodeError::LineTooLong { limit: 24 }),
-            OwnedDecoded::Event(ssewire::OwnedEvent::new("message", "ok", "9")),
+            OwnedDecoded::Event(ssewire::OwnedEvent::from(
+                ssewire::Event::new("message", "ok", "9").with_own_fields(false, true)
+            )),
             OwnedDecoded::Event(ssewire::OwnedEvent::new("message", "after", "9")),
         ]
     );
@@ -218,7 +220,10 @@ fn nothing_but_the_items_handed_out_keeps_a_chunk_alive() {
 fn short_text_is_inline_and_keeps_no_chunk_alive() {
     let chunk = Bytes::from(b"event: up\nid: 7\ndata: tiny\n\n".to_vec());
     let events = events_of(vec![chunk.clone()]);
-    assert_eq!(events, [Event::new("up", "tiny", "7")]);
+    assert_eq!(
+        events,
+        [Event::new("up", "tiny", "7").with_own_fields(true, true)]
+    );
     let event = &events[0];
     assert!(
         is_inline(&event.event_type) && is_inline(&event.data) && is_inline(&event.last_event_id)

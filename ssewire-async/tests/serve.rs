@@ -31,8 +31,10 @@ fn messages() -> Vec<Result<Encoded, EncodeError>> {
 fn expected() -> Vec<Item> {
     vec![
         Item::Retry(Duration::from_millis(250)),
-        Item::Event(Event::new("update", "line one\nline two", "1")),
-        Item::Event(Event::new("message", " leading space, ünïcødé ✓", "2")),
+        Item::Event(Event::new("update", "line one\nline two", "1").with_own_fields(true, true)),
+        Item::Event(
+            Event::new("message", " leading space, ünïcødé ✓", "2").with_own_fields(false, true),
+        ),
         Item::Event(Event::new("message", "", "2")),
     ]
 }

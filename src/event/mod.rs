@@ -1,10 +1,14 @@
 //! What the decoder hands out: events, the other items of a stream, and how
 //! a stream ended.
 
+mod owned;
+
+pub use owned::{OwnedDecoded, OwnedEvent};
+
 use alloc::string::String;
-use core::fmt;
 use core::time::Duration;
 
+use crate::encode::Message;
 use crate::error::DecodeError;
 
 /// An event dispatched by the decoder.
@@ -35,6 +39,12 @@ pub struct Event<'a> {
     /// from event to event until an `id` field changes it, and is empty when
     /// no `id` was ever set (or an empty one reset it).
     pub last_event_id: &'a str,
+    /// Whether the block named its own type: `event_type` came from a
+    /// non-empty `event` field, not the default `message`.
+    pub own_type: bool,
+    /// Whether the block had its own `id` field, so that `last_event_id` was
+    /// set by it rather than carried over from an earlier block.
+    pub own_id: bool,
 }
 
 impl<'a> Event<'a> {
@@ -55,9 +65,90 @@ impl<'a> Event<'a> {
             event_type,
             data,
             last_event_id,
+            own_type: false,
+            own_id: false,
         }
     }
 
+    /// Sets [`Event::own_type`] and [`Event::own_id`], which [`Event::new`]
+    /// leaves `false`.
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder, Event};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let (item, _) = decoder.decode(b"id: 7\ndata: 1\n\n");
+    /// let expected = Event::new("message", "1", "7").with_own_fields(false, true);
+    /// assert_eq!(item, Some(Decoded::Event(expected)));
+    /// ```
+    #[must_use]
+    pub const fn with_own_fields(mut self, own_type: bool, own_id: bool) -> Event<'a> {
+        self.own_type = own_type;
+        self.own_id = own_id;
+        self
+    }
+
+    /// The message that writes this event's block again as it came: its
+    /// data, and `event` and `id` lines only where the block had its own.
+    /// A proxy that decodes and re-encodes a stream adds no line that was
+    /// never sent. Decoded values never hold what the encoder refuses, so
+    /// writing the message cannot fail for them.
+    ///
+    /// The ID an event carries over may have been set by a block with no
+    /// data, which dispatched nothing; to pass it on, see
+    /// [`Event::to_message_after`].
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut out = Vec::new();
+    /// decoder.feed(b"id: 1\ndata: a\n\nevent: tick\ndata: b\n\n", |item| {
+    ///     if let Decoded::Event(event) = item {
+    ///         event.to_message().write_to_vec(&mut out).expect("decoded values encode");
+    ///     }
+    /// });
+    /// assert_eq!(out, b"id: 1\ndata: a\n\nevent: tick\ndata: b\n\n");
+    /// ```
+    pub fn to_message(&self) -> Message<'a> {
+        let mut message = Message::new(self.data);
+        if self.own_type {
+            message = message.event(self.event_type);
+        }
+        if self.own_id {
+            message = message.id(self.last_event_id);
+        }
+        message
+    }
+
+    /// As [`Event::to_message`], for a receiver whose last event ID is
+    /// `receivers_id` (the last one forwarded to it): the `id` line is also
+    /// written when the event's ID differs from it, so the receiver ends up
+    /// with the same last event ID as the sender.
+    ///
+    /// ```
+    /// use ssewire::{Decoded, Decoder};
+    ///
+    /// let mut decoder = Decoder::new();
+    /// let mut out = Vec::new();
+    /// let mut forwarded = String::new();
+    /// // The first block sets an ID and dispatches nothing.
+    /// decoder.feed(b"id: 5\n\ndata: a\n\ndata: b\n\n", |item| {
+    ///     if let Decoded::Event(event) = item {
+    ///         let message = event.to_message_after(&forwarded);
+    ///         message.write_to_vec(&mut out).expect("decoded values encode");
+    ///         forwarded = event.last_event_id.to_owned();
+    ///     }
+    /// });
+    /// assert_eq!(out, b"id: 5\ndata: a\n\ndata: b\n\n");
+    /// ```
+    pub fn to_message_after(&self, receivers_id: &str) -> Message<'a> {
+        let message = self.to_message();
+        if !self.own_id && self.last_event_id != receivers_id {
+            return message.id(self.last_event_id);
+        }
+        message
+    }
     /// Copies the event into an [`OwnedEvent`], in one allocation.
     ///
     /// ```
@@ -72,94 +163,14 @@ impl<'a> Event<'a> {
     /// assert_eq!(events[1].data(), "b");
     /// ```
     pub fn into_owned(self) -> OwnedEvent {
-        let mut text = String::with_capacity(
-            self.event_type.len() + self.data.len() + self.last_event_id.len(),
-        );
-        text.push_str(self.event_type);
-        text.push_str(self.data);
-        text.push_str(self.last_event_id);
-        OwnedEvent {
-            text,
-            type_end: self.event_type.len(),
-            data_end: self.event_type.len() + self.data.len(),
-        }
+        OwnedEvent::from(self)
     }
 }
 
-/// An [`Event`] that owns its strings, for keeping past the next
-/// [`Decoder::decode`](crate::Decoder::decode) call or sending to another thread.
-///
-/// The three strings share one allocation.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct OwnedEvent {
-    text: String,
-    type_end: usize,
-    data_end: usize,
-}
-
-impl OwnedEvent {
-    /// An owned event with these fields, in one allocation; see
-    /// [`Event::new`].
-    ///
-    /// ```
-    /// use ssewire::{Decoder, Decoded, OwnedEvent};
-    ///
-    /// let mut decoder = Decoder::new();
-    /// let (item, _) = decoder.decode(b"event: add\nid: 7\ndata: 1\n\n");
-    /// let Some(Decoded::Event(event)) = item else { panic!("an event") };
-    /// assert_eq!(event.into_owned(), OwnedEvent::new("add", "1", "7"));
-    /// ```
-    pub fn new(event_type: &str, data: &str, last_event_id: &str) -> OwnedEvent {
-        Event::new(event_type, data, last_event_id).into_owned()
-    }
-
-    /// The event type; see [`Event::event_type`].
-    pub fn event_type(&self) -> &str {
-        &self.text[..self.type_end]
-    }
-
-    /// The data; see [`Event::data`].
-    pub fn data(&self) -> &str {
-        &self.text[self.type_end..self.data_end]
-    }
-
-    /// The last event ID in force; see [`Event::last_event_id`].
-    pub fn last_event_id(&self) -> &str {
-        &self.text[self.data_end..]
-    }
-
-    /// Borrows the event back as an [`Event`].
-    ///
-    /// ```
-    /// # use ssewire::{Decoded, Decoder};
-    /// let mut decoder = Decoder::new();
-    /// let (item, _) = decoder.decode(b"data: x\n\n");
-    /// let Some(Decoded::Event(event)) = item else { panic!() };
-    /// let owned = event.into_owned();
-    /// assert_eq!(owned.as_event(), event);
-    /// ```
-    pub fn as_event(&self) -> Event<'_> {
-        Event {
-            event_type: self.event_type(),
-            data: self.data(),
-            last_event_id: self.last_event_id(),
-        }
-    }
-}
-
-impl fmt::Debug for OwnedEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OwnedEvent")
-            .field("event_type", &self.event_type())
-            .field("data", &self.data())
-            .field("last_event_id", &self.last_event_id())
-            .finish()
-    }
-}
-
-impl From<Event<'_>> for OwnedEvent {
-    fn from(event: Event<'_>) -> OwnedEvent {
-        event.into_owned()
+impl<'a> From<Event<'a>> for Message<'a> {
+    /// See [`Event::to_message`].
+    fn from(event: Event<'a>) -> Message<'a> {
+        event.to_message()
     }
 }
 
@@ -204,35 +215,6 @@ impl Decoded<'_> {
             Decoded::Comment(text) => OwnedDecoded::Comment(String::from(text)),
             Decoded::Error(error) => OwnedDecoded::Error(error),
         }
-    }
-}
-
-/// A [`Decoded`] item that owns its strings, from [`Decoded::into_owned`].
-///
-/// ```
-/// use std::time::Duration;
-/// use ssewire::{Decoder, OwnedDecoded};
-///
-/// let mut decoder = Decoder::new();
-/// let (item, _) = decoder.decode(b"retry: 1500\n");
-/// assert_eq!(item.map(|item| item.into_owned()), Some(OwnedDecoded::Retry(Duration::from_millis(1500))));
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OwnedDecoded {
-    /// See [`Decoded::Event`].
-    Event(OwnedEvent),
-    /// See [`Decoded::Retry`].
-    Retry(Duration),
-    /// See [`Decoded::Comment`].
-    Comment(String),
-    /// See [`Decoded::Error`].
-    Error(DecodeError),
-}
-
-impl From<Decoded<'_>> for OwnedDecoded {
-    fn from(item: Decoded<'_>) -> OwnedDecoded {
-        item.into_owned()
     }
 }
 
