@@ -18,10 +18,9 @@ start=$SECONDS
 step() { printf -- '-- %s (%ds)\n' "$*" $((SECONDS - start)); }
 
 # Workspace packages built on their own rust-version, besides ssewire itself.
-# HOOK for the companion crate: add `ssewire-async` here once it is a
-# workspace member; its rust-version is read from its own Cargo.toml. Set
-# MSRV_PACKAGES in the environment to override the list.
-MSRV_PACKAGES="${MSRV_PACKAGES:-ssewire-cli}"
+# Each one's rust-version is read from its own Cargo.toml; set MSRV_PACKAGES
+# in the environment to override the list.
+MSRV_PACKAGES="${MSRV_PACKAGES:-ssewire-cli ssewire-async}"
 
 # The toolchain for a package's declared rust-version ("1.85" -> "1.85.0").
 msrv_toolchain() {

@@ -1,0 +1,205 @@
+//! The reconnecting client against a scripted server on loopback: dropped
+//! connections, `Last-Event-ID`, `retry` changes, 204, 404, 500, `text/html`,
+//! a server that is not there, and a `POST` with a body.
+
+mod support;
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use http_body_util::BodyExt;
+use ssewire::Finish;
+use ssewire::client::{Client, Stop};
+use ssewire_async::client::{Error, EventSource, Update};
+use ssewire_async::{Event, Item};
+use support::{Answer, Seen, hyper_connect, serve};
+
+/// A policy that honours any `retry`, so the tests wait milliseconds.
+fn quick() -> Client {
+    Client::builder()
+        .reconnection_time(Duration::from_millis(20))
+        .min_reconnection_time(Duration::ZERO)
+        .build()
+}
+
+/// An untyped event; `own_id` says whether its block had an `id` line.
+fn event(data: &str, id: &str, own_id: bool) -> Update {
+    Update::Item(Item::Event(
+        Event::new("message", data, id).with_own_fields(false, own_id),
+    ))
+}
+
+#[tokio::test]
+async fn it_reconnects_with_the_last_event_id_after_the_servers_retry_and_stops_at_204() {
+    let (address, seen) = serve(vec![
+        Answer::events("retry: 30\nid: 1\ndata: a\n\ndata: cut off"),
+        Answer::events("data: b\n\nretry: 60\nid: 2\ndata: c\n\n"),
+        Answer::events(""),
+    ])
+    .await;
+    let mut source = EventSource::with_client(hyper_connect(address, "GET", ""), quick());
+    let mut updates = Vec::new();
+    while let Some(update) = source.next().await {
+        updates.push(update.unwrap());
+    }
+    let reconnecting = |ms, finish| Update::Reconnecting {
+        delay: Duration::from_millis(ms),
+        finish: Some(finish),
+    };
+    assert_eq!(
+        updates,
+        [
+            Update::Open,
+            Update::Item(Item::Retry(Duration::from_millis(30))),
+            event("a", "1", true),
+            reconnecting(30, Finish::Truncated),
+            Update::Open,
+            event("b", "1", false),
+            Update::Item(Item::Retry(Duration::from_millis(60))),
+            event("c", "2", true),
+            reconnecting(60, Finish::Clean),
+            Update::Open,
+            // The last event ID persists across a connection without events.
+            reconnecting(60, Finish::Clean),
+        ]
+    );
+    assert_eq!(source.stopped(), Some(Stop::NoContent));
+    let seen = seen.lock().unwrap();
+    let ids: Vec<_> = seen
+        .iter()
+        .map(|seen| seen.last_event_id.as_deref())
+        .collect();
+    assert_eq!(ids, [None, Some("1"), Some("2"), Some("2")]);
+    assert!(
+        seen.iter()
+            .all(|seen| seen.accept.as_deref() == Some("text/event-stream"))
+    );
+}
+
+/// Follows `script` to its end, returning the updates and the errors.
+async fn follow(script: Vec<Answer>) -> (Vec<Update>, Vec<String>, Option<Stop>, Vec<Seen>) {
+    let (address, seen) = serve(script).await;
+    let mut source = EventSource::with_client(hyper_connect(address, "GET", ""), quick());
+    let (mut updates, mut errors) = (Vec::new(), Vec::new());
+    while let Some(update) = source.next().await {
+        match update {
+            Ok(update) => updates.push(update),
+            Err(error) => {
+                assert!(error.is_terminal());
+                let status = error.status().map(|status| status.as_u16());
+                let kind = match &error {
+                    Error::Status(_) => "status",
+                    Error::MediaType(_) => "media type",
+                    _ => "other",
+                };
+                let body = error.into_response().unwrap().into_body().collect().await;
+                let body = String::from_utf8_lossy(&body.unwrap().to_bytes()).into_owned();
+                errors.push(format!("{kind} {status:?} {body}"));
+            }
+        }
+    }
+    let seen = seen.lock().unwrap().clone();
+    (updates, errors, source.stopped(), seen)
+}
+
+#[tokio::test]
+async fn a_404_or_a_500_ends_the_stream_with_the_response_to_read() {
+    for status in [404, 500] {
+        let (updates, errors, stopped, seen) = follow(vec![
+            Answer::events("id: 5\ndata: a\n\n"),
+            Answer::status(status, "text/plain", "no such stream"),
+        ])
+        .await;
+        assert_eq!(updates.len(), 3, "{updates:?}");
+        assert_eq!(errors, [format!("status Some({status}) no such stream")]);
+        assert_eq!(stopped, Some(Stop::Status(status)));
+        assert_eq!(seen.len(), 2, "never reconnects after {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_media_type_ends_the_stream() {
+    let (updates, errors, stopped, seen) =
+        follow(vec![Answer::status(200, "text/html", "<p>login</p>")]).await;
+    assert_eq!(updates, []);
+    assert_eq!(errors, ["media type Some(200) <p>login</p>"]);
+    assert_eq!(stopped, Some(Stop::NotEventStream));
+    assert_eq!(seen.len(), 1);
+}
+
+#[tokio::test]
+async fn a_204_first_ends_the_stream_without_an_error() {
+    let (updates, errors, stopped, seen) = follow(vec![]).await;
+    assert_eq!((updates, errors), (vec![], vec![]));
+    assert_eq!(stopped, Some(Stop::NoContent));
+    assert_eq!(seen.len(), 1);
+}
+
+#[tokio::test]
+async fn a_network_error_is_reported_then_retried_until_the_bound() {
+    // A port with nothing listening on it.
+    let address = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let policy = Client::builder()
+        .reconnection_time(Duration::from_millis(10))
+        .min_reconnection_time(Duration::ZERO)
+        .max_reconnects(2)
+        .build();
+    let mut source = EventSource::with_client(hyper_connect(address, "GET", ""), policy);
+    let mut seen = Vec::new();
+    while let Some(update) = source.next().await {
+        seen.push(match update {
+            Ok(Update::Reconnecting {
+                delay,
+                finish: None,
+            }) => format!("reconnecting {delay:?}"),
+            Err(Error::Connect(_)) => "connect error".to_owned(),
+            Err(Error::GaveUp { reconnects }) => format!("gave up after {reconnects}"),
+            other => panic!("unexpected {other:?}"),
+        });
+    }
+    assert_eq!(
+        seen,
+        [
+            "connect error",
+            "reconnecting 10ms",
+            "connect error",
+            "reconnecting 10ms",
+            "connect error",
+            "gave up after 2",
+        ]
+    );
+    assert_eq!(source.stopped(), Some(Stop::GaveUp { reconnects: 2 }));
+}
+
+#[tokio::test]
+async fn a_post_with_a_body_is_the_callers_request() {
+    let (address, seen) = serve(vec![Answer::events(
+        "data: {\"token\":\"hi\"}\n\ndata: [DONE]\n\n",
+    )])
+    .await;
+    let connect = hyper_connect(address, "POST", "{\"prompt\":\"hello\"}");
+    let mut source = EventSource::with_client(connect, quick());
+    let mut tokens = Vec::new();
+    while let Some(update) = source.next().await {
+        if let Update::Item(Item::Event(event)) = update.unwrap() {
+            if event.data == "[DONE]" {
+                source.close();
+                break;
+            }
+            tokens.push(event.data.to_string());
+        }
+    }
+    assert_eq!(tokens, ["{\"token\":\"hi\"}"]);
+    assert!(source.next().await.is_none());
+    assert_eq!(source.stopped(), Some(Stop::Closed));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].method.as_str(), seen[0].body.as_str()),
+        ("POST", "{\"prompt\":\"hello\"}")
+    );
+}
