@@ -23,7 +23,7 @@
 //!   data with LF, CR and CR LF, leading spaces, empty data, non-ASCII, text
 //!   that looks like fields, an `id` reset), ending with an event of type
 //!   `done`, after which the server closes the connection. For tests:
-//!   `curl -N http://127.0.0.1:8080/events | cargo run --example sse_to_json`.
+//!   `curl -N http://127.0.0.1:8080/events | cargo run -p ssewire-cli`.
 //! - `--drop-after N`: close each connection after N events, to watch
 //!   clients reconnect. The connection is closed just after an event that
 //!   carries an `id`, so the client's `Last-Event-ID` says exactly where it
