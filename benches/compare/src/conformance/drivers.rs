@@ -70,6 +70,7 @@ pub fn all() -> Vec<(&'static str, Driver)> {
         ("russe 0.3.1", russe),
         ("ssewire (borrowed)", ssewire_borrowed),
         ("ssewire (owned)", ssewire_owned),
+        ("ssewire-async (stream)", ssewire_async_stream),
     ]
 }
 
@@ -132,6 +133,37 @@ fn ssewire_owned(chunks: &[&[u8]]) -> Outcome {
     let _ = dec.finish();
     out.push(Rec::LastId(dec.last_event_id().to_string()));
     Ok(out)
+}
+
+fn ssewire_async_stream(chunks: &[&[u8]]) -> Outcome {
+    use ssewire_async::{EventStreamExt, Item};
+    // Owned copies, as the sseer driver: the conformance inputs are small.
+    let owned: Vec<Bytes> = chunks.iter().map(|c| Bytes::copy_from_slice(c)).collect();
+    futures::executor::block_on(async {
+        let input = futures::stream::iter(owned.into_iter().map(Ok::<Bytes, Infallible>));
+        let mut items = std::pin::pin!(input.sse_events());
+        let mut out = Vec::new();
+        while let Some(item) = items.next().await {
+            match or_stop!(item, out) {
+                Item::Event(ev) => out.push(Rec::Event {
+                    event: ev.event_type.to_string(),
+                    data: ev.data.to_string(),
+                    id: ev.last_event_id.to_string(),
+                }),
+                Item::Retry(time) => out.push(Rec::Retry(millis(time))),
+                _ => {}
+            }
+        }
+        out.push(Rec::LastId(
+            items
+                .as_ref()
+                .get_ref()
+                .decoder()
+                .last_event_id()
+                .to_string(),
+        ));
+        Ok(out)
+    })
 }
 
 fn eventsource_stream(chunks: &[&[u8]]) -> Outcome {

@@ -388,7 +388,8 @@ mod tests {
         assert_eq!(base64_decode(""), b"");
     }
 
-    /// ssewire, both rows, decodes the whole corpus at every chunk size.
+    /// Every ssewire row (both core rows and the ssewire-async stream row)
+    /// decodes the whole corpus at every chunk size.
     #[test]
     fn ssewire_rows_pass_the_corpus_strictly() {
         let cases = cases();

@@ -22,6 +22,7 @@ mod sse_core_peer;
 mod sse_parse_peer;
 mod sse_stream_peer;
 mod sseer_peer;
+mod ssewire_async_row;
 mod ssewire_row;
 
 pub use chunk_reader::ChunkReader;
@@ -87,5 +88,6 @@ pub fn all() -> Vec<Box<dyn SseParser>> {
         Box::new(russe_peer::Russe),
         Box::new(ssewire_row::SsewireBorrowed),
         Box::new(ssewire_row::SsewireOwned),
+        Box::new(ssewire_async_row::SsewireAsyncStream),
     ]
 }
