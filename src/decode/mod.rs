@@ -269,18 +269,14 @@ impl Decoder {
     /// });
     /// assert_eq!(data, ["hello", "world"]);
     /// ```
-    pub fn feed<F>(&mut self, mut input: &[u8], mut on_item: F)
+    pub fn feed<F>(&mut self, input: &[u8], mut on_item: F)
     where
         F: FnMut(Decoded<'_>),
     {
-        loop {
-            let (item, consumed) = self.decode(input);
-            input = &input[consumed..];
-            match item {
-                Some(item) => on_item(item),
-                None => return,
-            }
-        }
+        let (ControlFlow::Continue(()), _) = self.try_feed(input, |item| {
+            on_item(item);
+            ControlFlow::<core::convert::Infallible>::Continue(())
+        });
     }
 
     /// Decodes `input` as [`Decoder::feed`] does, until `on_item` returns
