@@ -152,3 +152,53 @@ fn idle_decoders_stay_small() {
     assert!(live >= signed(size * DECODERS));
     drop(decoders);
 }
+
+#[test]
+fn owned_event_without_data_type_or_id_allocates_nothing() {
+    let _serial = serial();
+    let mut decoder = Decoder::new();
+    let stream: &[u8] = b"data\n\ndata\n\n";
+    decoder.feed(stream, |_| {}); // warm-up
+    let (owned, usage) = measure(|| {
+        let mut owned = Vec::with_capacity(2);
+        decoder.feed(stream, |item| {
+            if let Decoded::Event(event) = item {
+                owned.push(event.into_owned());
+            }
+        });
+        owned
+    });
+    assert_eq!(owned.len(), 2);
+    assert_eq!(owned[0].event_type(), "message");
+    assert_eq!(owned[0].data(), "");
+    // The Vec's own allocation is the only one.
+    assert_eq!(usage.allocations, 1);
+}
+
+#[test]
+fn owned_event_equality_and_hash_follow_field_values() {
+    use std::hash::{BuildHasher, RandomState};
+    let hasher = RandomState::new();
+    let pairs = [
+        (
+            ssewire::OwnedEvent::new("message", "ab", ""),
+            ssewire::Event::new("message", "ab", ""),
+        ),
+        (
+            ssewire::OwnedEvent::new("messag", "eab", ""),
+            ssewire::Event::new("messag", "eab", ""),
+        ),
+        (
+            ssewire::OwnedEvent::new("", "messageab", "7"),
+            ssewire::Event::new("", "messageab", "7"),
+        ),
+    ];
+    for (owned, event) in &pairs {
+        assert_eq!(owned.as_event(), *event);
+        assert_eq!(owned.event_type(), event.event_type);
+        assert_eq!(hasher.hash_one(owned), hasher.hash_one(event));
+    }
+    assert_ne!(pairs[0].0, pairs[1].0);
+    assert_ne!(pairs[1].0, pairs[2].0);
+    assert_eq!(pairs[0].0, pairs[0].1.into_owned());
+}

@@ -3,6 +3,7 @@
 
 use alloc::string::String;
 use core::fmt;
+use core::hash::{Hash, Hasher};
 use core::time::Duration;
 
 use super::{Decoded, Event};
@@ -11,15 +12,26 @@ use crate::error::DecodeError;
 /// An [`Event`] that owns its strings, for keeping past the next
 /// [`Decoder::decode`](crate::Decoder::decode) call or sending to another thread.
 ///
-/// The three strings share one allocation.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// The three strings share one allocation; the default type `message` is not
+/// copied, and an event with only that type, empty data and no ID allocates
+/// nothing.
+#[derive(Clone)]
 pub struct OwnedEvent {
+    /// Type (unless `message_type`), data and ID, back to back.
     text: String,
     type_end: usize,
     data_end: usize,
+    /// The type is `message` and is not in `text`.
+    message_type: bool,
     own_type: bool,
     own_id: bool,
 }
+
+// Kept to the size it had with the type always copied.
+const _: () = assert!(core::mem::size_of::<OwnedEvent>() <= 48);
+
+/// The default type, kept out of `text` since most events have it.
+const MESSAGE: &str = "message";
 
 impl OwnedEvent {
     /// An owned event with these fields, in one allocation; see
@@ -53,7 +65,11 @@ impl OwnedEvent {
     /// ```
     #[must_use]
     pub fn event_type(&self) -> &str {
-        &self.text[..self.type_end]
+        if self.message_type {
+            MESSAGE
+        } else {
+            &self.text[..self.type_end]
+        }
     }
 
     /// The data; see [`Event::data`].
@@ -137,6 +153,21 @@ impl OwnedEvent {
     }
 }
 
+// By field values, whatever the layout of `text`.
+impl PartialEq for OwnedEvent {
+    fn eq(&self, other: &OwnedEvent) -> bool {
+        self.as_event() == other.as_event()
+    }
+}
+
+impl Eq for OwnedEvent {}
+
+impl Hash for OwnedEvent {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_event().hash(state);
+    }
+}
+
 impl fmt::Debug for OwnedEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OwnedEvent")
@@ -152,16 +183,25 @@ impl fmt::Debug for OwnedEvent {
 impl From<Event<'_>> for OwnedEvent {
     /// See [`Event::into_owned`].
     fn from(event: Event<'_>) -> OwnedEvent {
-        let mut text = String::with_capacity(
-            event.event_type.len() + event.data.len() + event.last_event_id.len(),
-        );
-        text.push_str(event.event_type);
-        text.push_str(event.data);
-        text.push_str(event.last_event_id);
+        let message_type = event.event_type == MESSAGE;
+        let event_type = if message_type { "" } else { event.event_type };
+        let type_end = event_type.len();
+        let data_end = type_end + event.data.len();
+        // The usual event (default type, no ID) is its data: one exact copy.
+        let text = if event_type.is_empty() && event.last_event_id.is_empty() {
+            String::from(event.data)
+        } else {
+            let mut text = String::with_capacity(data_end + event.last_event_id.len());
+            text.push_str(event_type);
+            text.push_str(event.data);
+            text.push_str(event.last_event_id);
+            text
+        };
         OwnedEvent {
             text,
-            type_end: event.event_type.len(),
-            data_end: event.event_type.len() + event.data.len(),
+            type_end,
+            data_end,
+            message_type,
             own_type: event.own_type,
             own_id: event.own_id,
         }
