@@ -324,11 +324,8 @@ def ratio_num(cell):
 
 
 def block(count_text, bench_text, conf_text):
-    decode, _, _ = parse(bench_text)
+    decode, _, meta = parse(bench_text)
     mib = {}
-    for wl, _, rows in decode:
-        labels = table_rows.header  # unused; chunk labels come from meta
-    _, _, meta = parse(bench_text)
     for wl, _, rows in decode:
         for k, ch in enumerate(meta["chunkings"]):
             mib[(wl, ch)] = {name: vals[k] for name, vals in rows}
