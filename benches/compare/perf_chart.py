@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Draw the peer comparison's results as an SVG bar chart (stdlib only).
 
-Usage: python3 benches/compare/perf_chart.py [RESULTS.md] [OUT.svg]
+Usage: python3 benches/compare/perf_chart.py [RESULTS.md] [OUT.svg] [COUNTS.md]
 Defaults, beside this script wherever it is run from: peers-bench.md (what
-`cargo run --release` in benches/compare writes) and ../../docs/perf.svg.
+`cargo run --release` in benches/compare writes), ../../docs/perf.svg and
+peers-count.md (what `cargo run --release -- --count` writes).
 
 Also prints, as a markdown table, the ratios the performance targets are
 stated in (ssewire against the best crates.io peer and against the
@@ -12,8 +13,11 @@ write baseline), all from the one results file.
 
 One panel per workload: every parser row, one bar per chunking of the
 results file (whole, 4 KiB, 64 B, and 1-1460 B in newer files) of MiB/s of input on a log scale; then one panel per encoder set
-(events/s, log scale). ssewire rows are drawn in bold. The numbers are read
-from the results file, nothing is typed in by hand.
+(events/s, log scale). Below them, a second section from the counts file:
+the same workloads, rows and chunkings in callgrind instructions per input
+byte (Ir/B, log scale, lower is better); it is left out if that file is
+missing. ssewire rows are drawn in bold. The numbers are read from the two
+files, nothing is typed in by hand.
 """
 
 import math
@@ -131,30 +135,28 @@ def log_axis(svg, top, bottom, lo, hi):
     return x
 
 
-def draw(decode, encode, meta):
-    svg = Svg(960)
-    svg.y = 24
-    svg.text(10, svg.y, "SSE decoders and encoders: throughput (log scale; higher is better)",
-             size=16, bold=True)
-    svg.y += 18
-    sub = " ".join(x for x in [meta.get("machine", ""), meta.get("date", "")] if x)
-    svg.text(10, svg.y, sub[:150], size=10, colour="#555")
-    svg.y += 22
-    chunkings = meta["chunkings"]
+def legend(svg, chunkings):
+    """One line of coloured keys, one per chunking, at svg.y."""
     for n, label in enumerate(chunkings):
         text = label if label == "whole" else f"{label} chunks"
         svg.rect(10 + n * 130, svg.y - 9, 10, 10, CHUNK_COLOURS[n])
         svg.text(24 + n * 130, svg.y, text, size=11)
     svg.y += 14
 
-    values = [v for _, _, rows in decode for _, vs in rows for v in vs if v]
+
+def chunked_panels(svg, panels, chunkings, heading, note):
+    """One panel per workload: every row, a bar per chunking, on a log axis
+    shared by all the panels so that bar lengths compare across workloads.
+    heading(name, desc) titles a panel; note(values) is printed after the
+    longest bar of a row (pulled left if it would run off the page)."""
+    values = [v for _, _, rows in panels for _, vs in rows for v in vs if v]
     if values:
         lo = math.floor(math.log10(min(values)))
         hi = math.ceil(math.log10(max(values)))
     bar_h, gap = 5, 4
-    for name, desc, rows in decode:
+    for name, desc, rows in panels:
         svg.y += 22
-        svg.text(10, svg.y, f"decode {name} ({desc}), MiB/s of input", size=13, bold=True)
+        svg.text(10, svg.y, heading(name, desc), size=13, bold=True)
         top = svg.y + 6
         bars = len(chunkings)
         bottom = top + len(rows) * (bars * bar_h + gap) + 4
@@ -166,13 +168,40 @@ def draw(decode, encode, meta):
             for k, v in enumerate(vs):
                 if v:
                     svg.rect(LEFT, y + k * bar_h, x(v) - LEFT, bar_h - 0.5, CHUNK_COLOURS[k])
-                else:
-                    svg.text(LEFT + 4, y + (k + 1) * bar_h, "skipped", size=8, colour="#999")
-            best = max((v for v in vs if v), default=None)
-            if best:
-                svg.text(x(best) + 4, y + bars / 2 * bar_h + 4, f"{best:,.0f}", size=9, colour="#444")
+            drawn = [v for v in vs if v]
+            # Skipped cells are named in the note: a word drawn in a bar's
+            # 5-pixel slot would run into the bars above and below it.
+            skipped = [chunkings[k] for k, v in enumerate(vs) if not v]
+            label = " ".join(([note(drawn)] if drawn else []) + ([f"({', '.join(skipped)} skipped)"] if skipped else []))
+            at = x(max(drawn)) + 4 if drawn else LEFT + 4
+            # About 5.5 px a character at size 9: keep a long note on the page.
+            if at + 5.5 * len(label) > svg.width - 4:
+                svg.text(svg.width - 4, y + bars / 2 * bar_h + 4, label, size=9, anchor="end", colour="#444")
+            else:
+                svg.text(at, y + bars / 2 * bar_h + 4, label, size=9, colour="#444")
             y += bars * bar_h + gap
         svg.y = bottom + 16
+
+
+def sig3(v):
+    """Three significant figures, trailing zeros kept, no exponent: 0.239, 23.0, 916, 1,230."""
+    v = float(f"{v:.3g}")  # round first, so 9.996 gives 10.0, not 10.00
+    return f"{v:,.{max(0, 2 - math.floor(math.log10(v)))}f}"
+
+
+def draw(decode, encode, meta, counts=()):
+    svg = Svg(960)
+    svg.y = 24
+    svg.text(10, svg.y, "SSE decoders and encoders: throughput (log scale; higher is better)",
+             size=16, bold=True)
+    svg.y += 18
+    sub = " ".join(x for x in [meta.get("machine", ""), meta.get("date", "")] if x)
+    svg.text(10, svg.y, sub[:150], size=10, colour="#555")
+    svg.y += 22
+    chunkings = meta["chunkings"]
+    legend(svg, chunkings)
+    chunked_panels(svg, decode, chunkings, lambda name, desc: f"decode {name} ({desc}), MiB/s of input",
+                   lambda vs: f"{max(vs):,.0f}")
 
     enc_values = [v for _, _, rows in encode for _, v in rows if v]
     if enc_values:
@@ -193,10 +222,74 @@ def draw(decode, encode, meta):
                 svg.text(x(v) + 4, y + 10, f"{v / 1e6:.2f} M", size=9, colour="#444")
             y += 14
         svg.y = bottom + 16
-    svg.y += 4
-    svg.text(10, svg.y, "Figures vary from run to run on a shared machine; compare rows "
-             "within one panel. Generated by benches/compare/perf_chart.py.", size=10, colour="#555")
+    svg.y += 12  # clear of the last axis's tick labels
+    svg.text(10, svg.y, "MiB/s and events/s vary from run to run on a shared machine; compare rows "
+             "within one panel.", size=10, colour="#555")
+
+    if counts:
+        # A second section rather than a second axis on the same bars: the two
+        # units run in opposite directions (higher MiB/s, lower Ir/B is better).
+        svg.y += 48
+        svg.text(10, svg.y, "SSE decoders: instructions per input byte (log scale; lower is better)",
+                 size=16, bold=True)
+        svg.y += 18
+        svg.text(10, svg.y, f"From {meta['count_source']}: valgrind --tool=callgrind, collected Ir of one full "
+                 "parse / input bytes, median over layout runs; deterministic, unlike MiB/s.",
+                 size=10, colour="#555")
+        svg.y += 14
+        svg.text(10, svg.y, meta.get("count_header", "")[:150], size=10, colour="#555")
+        svg.y += 14
+        svg.text(10, svg.y, "Figure after each row: its lowest and highest Ir/B over the chunkings.",
+                 size=10, colour="#555")
+        svg.y += 22
+        legend(svg, chunkings)
+        chunked_panels(svg, counts, chunkings,
+                       lambda name, desc: f"decode {name} ({desc}), instructions per input byte (Ir/B, log scale)",
+                       lambda vs: sig3(min(vs)) if min(vs) == max(vs) else f"{sig3(min(vs))}–{sig3(max(vs))}")
+    svg.y += 18
+    svg.text(10, svg.y, "Generated by benches/compare/perf_chart.py.", size=10, colour="#555")
     return svg.render()
+
+
+def count_panels(text):
+    """peers-count.md's per-workload tables: (workload, description,
+    [(row, [Ir/B per chunking])]) and the chunking labels of their columns."""
+    lines = text.splitlines()
+    panels, chunkings = [], []
+    i = 0
+    while i < len(lines):
+        m = re.match(r"^## (\S+) \((.*)\)$", lines[i])
+        if m:
+            rows, i = table_rows(lines, i + 1)
+            # Columns: row, "<chunking> Ir/B" per chunking, then "<chunking> Ir total" per chunking.
+            labels = [h[:-len(" Ir/B")] for h in table_rows.header[1:] if h.endswith(" Ir/B")]
+            chunkings = labels
+            panels.append((m.group(1), m.group(2),
+                           [(r[0], [number(c) for c in r[1:1 + len(labels)]]) for r in rows]))
+            continue
+        i += 1
+    return panels, chunkings
+
+
+def like_chart(decode, chunkings, panels, count_chunkings):
+    """The count panels cut to the MiB/s panels' workloads, rows and chunkings,
+    in their order; also what the count file lacks of them."""
+    counted = {name: (desc, dict(rows)) for name, desc, rows in panels}
+    out, missing = [], [f"chunking {c}" for c in chunkings if c not in count_chunkings]
+    for name, _, rows in decode:
+        if name not in counted:
+            missing.append(name)
+            continue
+        desc, table = counted[name]
+        kept = []
+        for row, _ in rows:
+            if row not in table:
+                missing.append(f"{name} / {row}")
+                continue
+            kept.append((row, [table[row][count_chunkings.index(c)] if c in count_chunkings else None
+                               for c in chunkings]))
+        out.append((name, desc, kept))
+    return out, missing
 
 
 BASELINES = ("memchr-lines", "scan-validate", "naive", "write-baseline")
@@ -266,16 +359,27 @@ def main():
         decode, encode, meta = parse(f.read())
     if not decode and not encode:
         sys.exit(f"{src}: no result tables found")
+    count_src = sys.argv[3] if len(sys.argv) > 3 else os.path.join(HERE, "peers-count.md")
+    counts = []
+    if os.path.exists(count_src):
+        with open(count_src, encoding="utf-8") as f:
+            count_text = f.read()
+        counts, missing = like_chart(decode, meta["chunkings"], *count_panels(count_text))
+        if missing:
+            print(f"{count_src} lacks, left out of the Ir/B panels: {', '.join(missing)}", file=sys.stderr)
+        meta["count_source"] = os.path.relpath(count_src, os.path.join(HERE, "..", ".."))
+        meta["count_header"] = "; ".join(header_lines(count_text))
+    else:
+        print(f"{count_src}: not found, chart drawn without the Ir/B panels", file=sys.stderr)
     with open(out, "w", encoding="utf-8") as f:
-        f.write(draw(decode, encode, meta))
-    print(f"wrote {out}: {len(decode)} decode panels, {len(encode)} encode panels")
+        f.write(draw(decode, encode, meta, counts))
+    print(f"wrote {out}: {len(decode)} decode panels, {len(encode)} encode panels, {len(counts)} Ir/B panels")
     print()
     print(targets(decode, encode, meta["chunkings"]))
     print()
     print(every_row(decode, encode, meta["chunkings"]))
 
 
-BASELINES = ("memchr-lines", "naive", "scan-validate")
 BEGIN = "<!-- BEGIN generated by benches/compare/perf_chart.py -->"
 END = "<!-- END generated by benches/compare/perf_chart.py -->"
 
