@@ -106,7 +106,13 @@ impl Lines {
     /// ending, and where the line after it starts.
     #[inline]
     pub(super) fn next_line(&mut self, input: &[u8], pos: usize) -> Option<(Range<usize>, usize)> {
-        let end = pos + scan::find_line_end(input.get(pos..)?)?;
+        let rest = input.get(pos..)?;
+        // A blank line, one in every event, ends at its first byte: no scan.
+        let len = match rest.first()? {
+            b'\n' | b'\r' => 0,
+            _ => scan::find_line_end(rest)?,
+        };
+        let end = pos + len;
         let mut next = end + 1;
         if input[end] == b'\r' {
             match input.get(next) {
