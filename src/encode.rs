@@ -16,6 +16,7 @@ use sink::{Counter, FmtSink, Sink};
 use sink::{IO_BUF, IoSink};
 
 mod data;
+mod lines;
 mod sink;
 
 pub use data::FmtDataWriter;
@@ -333,8 +334,23 @@ impl<'a> Message<'a> {
 /// ending in a line break has an empty last line, so that `"a\n"` decodes
 /// back as `"a\n"`.
 fn for_each_line(text: &str, mut each: impl FnMut(&[u8])) {
-    let mut rest = text.as_bytes();
-    while let Some(end) = scan::find_line_end(rest) {
+    // Decided once per value, not per line: most values are short, and for
+    // them the shared scanner alone is the cheapest.
+    if text.len() <= lines::LONG {
+        split_lines(text.as_bytes(), scan::find_line_end, &mut each);
+    } else {
+        split_lines(text.as_bytes(), lines::find_line_end, &mut each);
+    }
+}
+
+/// [`for_each_line`] with `find` returning the first CR or LF.
+#[inline]
+fn split_lines(
+    mut rest: &[u8],
+    find: impl Fn(&[u8]) -> Option<usize>,
+    each: &mut impl FnMut(&[u8]),
+) {
+    while let Some(end) = find(rest) {
         each(&rest[..end]);
         let skip = if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') {
             2
@@ -379,6 +395,43 @@ mod tests {
         assert_eq!(lines("a\r\nb\rc\nd"), [&b"a"[..], b"b", b"c", b"d"]);
         assert_eq!(lines("a\n"), [&b"a"[..], b""]);
         assert_eq!(lines("\r\r\n"), [&b""[..], b"", b""]);
+    }
+
+    /// Long values (past the shared scanner's head and in the long-block
+    /// loop) split exactly as a byte loop splits them, CR LF across a block
+    /// boundary included.
+    #[test]
+    fn splits_long_values_like_a_byte_loop() {
+        fn reference(text: &str) -> Vec<Vec<u8>> {
+            let mut out = vec![];
+            let mut line = vec![];
+            let mut bytes = text.bytes().peekable();
+            while let Some(b) = bytes.next() {
+                if b == b'\r' || b == b'\n' {
+                    if b == b'\r' && bytes.peek() == Some(&b'\n') {
+                        bytes.next();
+                    }
+                    out.push(core::mem::take(&mut line));
+                } else {
+                    line.push(b);
+                }
+            }
+            out.push(line);
+            out
+        }
+        let breaks = ["\n", "\r", "\r\n", "\n\n", "\r\r\n"];
+        for gap in [1, 15, 127, 128, 129, 255, 256, 383, 384, 385, 700, 2000] {
+            for (i, brk) in breaks.iter().enumerate() {
+                let mut text = alloc::string::String::new();
+                while text.len() < 3000 {
+                    text.extend(core::iter::repeat_n('\u{b}', gap % 7));
+                    text.extend(core::iter::repeat_n('x', gap - gap % 7));
+                    text.push_str(breaks[(i + text.len()) % breaks.len()]);
+                    text.push_str(brk);
+                }
+                assert_eq!(lines(&text), reference(&text), "gap {gap}, break {brk:?}");
+            }
+        }
     }
 
     #[test]

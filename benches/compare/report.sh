@@ -3,7 +3,7 @@
 # README.md and docs/PERFORMANCE.md, in this order. Run from anywhere.
 set -eu
 cd "$(dirname "$0")"
-cargo run --release -- --count --align-runs 3 --jobs 2      # peers-count.md
+cargo run --release -- --count --align-runs 3 --jobs 2      # peers-count.md, then encoders-count.md
 cargo run --release -- --conformance                         # peers-conformance.md (~8 s)
 cargo run --release -- --mib 8 --runs 3                      # peers-bench.md (duration not yet measured on the final code)
 python3 perf_chart.py                                        # docs/perf.svg + README-ready tables on stdout

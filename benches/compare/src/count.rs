@@ -13,6 +13,12 @@
 //! `--rows ssewire --chunks 4096,64` reproduces those cells of a full run.
 //! The child's environment is cleared for the same reason (the environment
 //! sits on the initial stack and can shift its alignment).
+//!
+//! The encoder rows' cells (`enc`) reuse this machinery: [`stage_binary`],
+//! [`run_pool`], [`layout_runs`] and [`run_child`] with their own collected
+//! function and toggle pattern.
+
+pub mod enc;
 
 use crate::parsers::{self, Counts, Kind as PKind, SseParser};
 use crate::workloads::{self, Chunking, Kind as WKind};
@@ -121,16 +127,7 @@ pub fn run(
     chunkings: &[Chunking],
 ) {
     let started = Instant::now();
-    // The child runs from a path of the same length on every run and machine:
-    // its path is copied onto the initial stack (argv[0] and the aux vector)
-    // and into the first heap allocations, so another length moves stack and
-    // heap addresses, which moved one ssewire cell by 2%.
-    let scratch = PathBuf::from(format!("/tmp/peers-count-{:010}", std::process::id()));
-    std::fs::create_dir_all(&scratch).expect("scratch dir");
-    let exe = scratch.join("peers-bench");
-    std::fs::copy(std::env::current_exe().expect("current_exe"), &exe)
-        .expect("copy the harness binary");
-
+    let (scratch, exe) = stage_binary();
     let mut cells: Vec<(usize, usize, usize)> = Vec::new();
     for ki in 0..kinds.len() {
         for ri in 0..rows.len() {
@@ -140,9 +137,6 @@ pub fn run(
         }
     }
     let names: Vec<&'static str> = rows.iter().map(|r| r.name()).collect();
-    let next = Mutex::new(0usize);
-    let results: Mutex<Vec<Option<CellResult>>> =
-        Mutex::new((0..cells.len()).map(|_| None).collect());
     eprintln!(
         "== count: {} cells x {} layout run(s), {} job(s), {} bytes per workload",
         cells.len(),
@@ -150,65 +144,50 @@ pub fn run(
         cfg.jobs,
         cfg.bytes
     );
-    std::thread::scope(|s| {
-        for _ in 0..cfg.jobs.max(1) {
-            s.spawn(|| {
-                // Rows are not `Sync`: each worker drives its own instances.
-                let own: Vec<Box<dyn SseParser>> = names
-                    .iter()
-                    .map(|n| {
-                        parsers::all()
-                            .into_iter()
-                            .find(|p| p.name() == *n)
-                            .expect("row")
-                    })
-                    .collect();
-                loop {
-                    let i = {
-                        let mut n = next.lock().unwrap();
-                        let i = *n;
-                        *n += 1;
-                        i
-                    };
-                    let Some(&(ki, ri, ci)) = cells.get(i) else {
-                        break;
-                    };
-                    let (kind, row, ch) = (kinds[ki], own[ri].as_ref(), chunkings[ci]);
-                    let r =
-                        count_cell(&exe, &scratch.join(format!("cell-{i}")), row, kind, ch, cfg);
-                    let line = match &r {
-                        CellResult::Counted {
-                            ir,
-                            input,
-                            ok,
-                            secs,
-                            ..
-                        } => format!(
-                            "{:.3} Ir/B ({ir} Ir){} in {secs:.1} s",
-                            *ir as f64 / *input as f64,
-                            if *ok { "" } else { " MISMATCH" }
-                        ),
-                        CellResult::Skipped(why) => format!("skipped: {why}"),
-                        CellResult::Failed(why) => format!("FAILED: {why}"),
-                    };
-                    eprintln!(
-                        "  {:<10} {:<26} {:<9} {line}",
-                        kind.name(),
-                        row.name(),
-                        ch.label()
-                    );
-                    results.lock().unwrap()[i] = Some(r);
-                }
-            });
-        }
-    });
+    let results = run_pool(
+        cfg.jobs,
+        cells.len(),
+        // Rows are not `Sync`: each worker drives its own instances.
+        || -> Vec<Box<dyn SseParser>> {
+            names
+                .iter()
+                .map(|n| {
+                    parsers::all()
+                        .into_iter()
+                        .find(|p| p.name() == *n)
+                        .expect("row")
+                })
+                .collect()
+        },
+        |own, i| {
+            let (ki, ri, ci) = cells[i];
+            let (kind, row, ch) = (kinds[ki], own[ri].as_ref(), chunkings[ci]);
+            let r = count_cell(&exe, &scratch.join(format!("cell-{i}")), row, kind, ch, cfg);
+            let line = match &r {
+                CellResult::Counted {
+                    ir,
+                    input,
+                    ok,
+                    secs,
+                    ..
+                } => format!(
+                    "{:.3} Ir/B ({ir} Ir){} in {secs:.1} s",
+                    *ir as f64 / *input as f64,
+                    if *ok { "" } else { " MISMATCH" }
+                ),
+                CellResult::Skipped(why) => format!("skipped: {why}"),
+                CellResult::Failed(why) => format!("FAILED: {why}"),
+            };
+            eprintln!(
+                "  {:<10} {:<26} {:<9} {line}",
+                kind.name(),
+                row.name(),
+                ch.label()
+            );
+            r
+        },
+    );
     let _ = std::fs::remove_dir_all(&scratch);
-    let results: Vec<CellResult> = results
-        .into_inner()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.expect("every cell ran"))
-        .collect();
     let md = render(
         cfg,
         rows,
@@ -223,6 +202,88 @@ pub fn run(
         std::fs::write(path, &md).expect("write markdown");
         eprintln!("wrote {path}");
     }
+}
+
+/// Copies the harness binary to a path of fixed length and returns (scratch
+/// directory, binary). The child runs from a path of the same length on every
+/// run and machine: its path is copied onto the initial stack (argv[0] and the
+/// aux vector) and into the first heap allocations, so another length moves
+/// stack and heap addresses, which moved one ssewire cell by 2%.
+pub(crate) fn stage_binary() -> (PathBuf, PathBuf) {
+    let scratch = PathBuf::from(format!("/tmp/peers-count-{:010}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let exe = scratch.join("peers-bench");
+    std::fs::copy(std::env::current_exe().expect("current_exe"), &exe)
+        .expect("copy the harness binary");
+    (scratch, exe)
+}
+
+/// Runs `work(state, i)` for every `i` in `0..n` on `jobs` threads, each with
+/// its own `init()` state (rows are not `Sync`), and returns the results in
+/// index order.
+pub(crate) fn run_pool<S, T: Send>(
+    jobs: usize,
+    n: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&S, usize) -> T + Sync,
+) -> Vec<T> {
+    let next = Mutex::new(0usize);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.max(1) {
+            s.spawn(|| {
+                let state = init();
+                loop {
+                    let i = {
+                        let mut next = next.lock().unwrap();
+                        let i = *next;
+                        *next += 1;
+                        i
+                    };
+                    if i >= n {
+                        break;
+                    }
+                    let r = work(&state, i);
+                    results.lock().unwrap()[i] = Some(r);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.expect("every cell ran"))
+        .collect()
+}
+
+/// A cell's layout runs: `runs` child runs, run k with a padding argument of
+/// [`STACK_STEP`] × k bytes. `once(out_file, pad)` runs the child once and
+/// returns its collected instructions and printed numbers; the numbers must
+/// agree between runs (they are results, not counts). Returns the sorted
+/// counts, their median (the lower middle one for an even number) and the
+/// child's numbers.
+pub(crate) fn layout_runs(
+    runs: usize,
+    out_file: &Path,
+    mut once: impl FnMut(&Path, &str) -> Result<(u64, Vec<u64>), String>,
+) -> Result<(Vec<u64>, u64, Vec<u64>), String> {
+    let mut irs = Vec::with_capacity(runs);
+    let mut nums: Vec<u64> = Vec::new();
+    for k in 0..runs.max(1) {
+        let pad = "x".repeat(STACK_STEP * k);
+        let (ir, child_nums) = once(&out_file.with_extension(format!("{k}.out")), &pad)?;
+        if !nums.is_empty() && nums != child_nums {
+            return Err(format!(
+                "results differ between runs: {nums:?} vs {child_nums:?}"
+            ));
+        }
+        irs.push(ir);
+        nums = child_nums;
+    }
+    irs.sort_unstable();
+    let median = irs[(irs.len() - 1) / 2];
+    Ok((irs, median, nums))
 }
 
 fn count_cell(
@@ -250,27 +311,29 @@ fn count_cell(
         ));
     }
     let t = Instant::now();
-    let mut runs = Vec::with_capacity(cfg.align_runs);
-    let mut nums: Vec<u64> = Vec::new();
-    for k in 0..cfg.align_runs.max(1) {
-        let pad = "x".repeat(STACK_STEP * k);
-        let out_file = out_file.with_extension(format!("{k}.out"));
-        match run_once(exe, &out_file, row, kind, ch, cfg, &pad, est) {
-            Ok((ir, child_nums)) => {
-                if !nums.is_empty() && nums != child_nums {
-                    return CellResult::Failed(format!(
-                        "results differ between runs: {nums:?} vs {child_nums:?}"
-                    ));
-                }
-                runs.push(ir);
-                nums = child_nums;
-            }
-            Err(why) => return CellResult::Failed(why),
-        }
-    }
+    let counted = layout_runs(cfg.align_runs, out_file, |out_file, pad| {
+        let args = [
+            "--count-cell".to_string(),
+            row.name().to_string(),
+            kind.name().to_string(),
+            ch.arg(),
+            cfg.bytes.to_string(),
+            pad.to_string(),
+        ];
+        let limit = cfg.cell_budget * TIMEOUT_FACTOR;
+        run_child(exe, out_file, TOGGLE, &args, limit).map_err(|why| match why {
+            ChildError::TimedOut => format!(
+                "killed after {limit:.0} s (estimate was {})",
+                crate::fmt_secs(est)
+            ),
+            ChildError::Other(why) => why,
+        })
+    });
+    let (runs, ir, nums) = match counted {
+        Ok(c) => c,
+        Err(why) => return CellResult::Failed(why),
+    };
     let secs = t.elapsed().as_secs_f64();
-    runs.sort_unstable();
-    let ir = runs[(runs.len() - 1) / 2];
     let [got_events, got_data, events, blocks, data_bytes, input] = nums[..] else {
         return CellResult::Failed(format!("unexpected child output {nums:?}"));
     };
@@ -290,48 +353,44 @@ fn count_cell(
     }
 }
 
-/// One callgrind run of the cell: collected instructions and the child's
-/// printed counts.
-#[allow(clippy::too_many_arguments)]
-fn run_once(
+pub(crate) enum ChildError {
+    /// Still running after the time limit; killed.
+    TimedOut,
+    Other(String),
+}
+
+/// One callgrind run of the harness binary `exe` with `args`, collecting
+/// inside functions matching `toggle` only, in an empty environment; killed
+/// after `limit` seconds. Returns the collected instructions and the numbers
+/// the child printed on stdout.
+pub(crate) fn run_child(
     exe: &Path,
     out_file: &Path,
-    row: &dyn SseParser,
-    kind: WKind,
-    ch: Chunking,
-    cfg: &CountConfig,
-    pad: &str,
-    est: f64,
-) -> Result<(u64, Vec<u64>), String> {
+    toggle: &str,
+    args: &[String],
+    limit: f64,
+) -> Result<(u64, Vec<u64>), ChildError> {
     let t = Instant::now();
     let child = Command::new("valgrind")
         .env_clear()
         .args([
             "--tool=callgrind",
             "--collect-atstart=no",
-            &format!("--toggle-collect={TOGGLE}"),
+            &format!("--toggle-collect={toggle}"),
             &format!("--callgrind-out-file={}", out_file.display()),
             "--dump-line=no",
             "--compress-strings=no",
             "--compress-pos=no",
         ])
         .arg(exe)
-        .args([
-            "--count-cell",
-            row.name(),
-            kind.name(),
-            &ch.arg(),
-            &cfg.bytes.to_string(),
-            pad,
-        ])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
     let mut child = match child {
         Ok(c) => c,
-        Err(e) => return Err(format!("cannot run valgrind: {e}")),
+        Err(e) => return Err(ChildError::Other(format!("cannot run valgrind: {e}"))),
     };
-    let limit = cfg.cell_budget * TIMEOUT_FACTOR;
     loop {
         match child.try_wait() {
             Ok(Some(_)) => break,
@@ -339,40 +398,52 @@ fn run_once(
                 let _ = child.kill();
                 let _ = child.wait();
                 let _ = std::fs::remove_file(out_file);
-                return Err(format!(
-                    "killed after {limit:.0} s (estimate was {})",
-                    crate::fmt_secs(est)
-                ));
+                return Err(ChildError::TimedOut);
             }
             Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
-            Err(e) => return Err(format!("wait: {e}")),
+            Err(e) => return Err(ChildError::Other(format!("wait: {e}"))),
         }
     }
     let output = match child.wait_with_output() {
         Ok(o) => o,
-        Err(e) => return Err(format!("cannot read valgrind's output: {e}")),
+        Err(e) => {
+            return Err(ChildError::Other(format!(
+                "cannot read valgrind's output: {e}"
+            )));
+        }
     };
     if !output.status.success() {
         let err = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
+        return Err(ChildError::Other(format!(
             "exit {}: {}",
             output.status,
             err.lines().last().unwrap_or("")
-        ));
+        )));
     }
     let text = std::fs::read_to_string(out_file).unwrap_or_default();
     let _ = std::fs::remove_file(out_file);
     let Some(ir) = callgrind_total(&text) else {
-        return Err("no totals line in the callgrind output".into());
+        return Err(ChildError::Other(
+            "no totals line in the callgrind output".into(),
+        ));
     };
     if ir == 0 {
-        return Err(format!("nothing collected: no function matched {TOGGLE}"));
+        return Err(ChildError::Other(format!(
+            "nothing collected: no function matched {toggle}"
+        )));
     }
-    let nums: Vec<u64> = String::from_utf8_lossy(&output.stdout)
+    Ok((
+        ir,
+        parse_child_numbers(&String::from_utf8_lossy(&output.stdout)),
+    ))
+}
+
+/// The numbers a child printed (whitespace-separated; anything else ignored).
+pub(crate) fn parse_child_numbers(stdout: &str) -> Vec<u64> {
+    stdout
         .split_whitespace()
         .filter_map(|x| x.parse().ok())
-        .collect();
-    Ok((ir, nums))
+        .collect()
 }
 
 /// The `totals:` (or, failing that, `summary:`) line of a callgrind output
@@ -387,7 +458,7 @@ fn callgrind_total(text: &str) -> Option<u64> {
     pick("totals:").or_else(|| pick("summary:"))
 }
 
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -399,23 +470,8 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn render(
-    cfg: &CountConfig,
-    rows: &[Box<dyn SseParser>],
-    kinds: &[WKind],
-    chunkings: &[Chunking],
-    cells: &[(usize, usize, usize)],
-    results: &[CellResult],
-    wall: f64,
-) -> String {
-    let at = |ki: usize, ri: usize, ci: usize| {
-        let i = cells.iter().position(|&c| c == (ki, ri, ci)).expect("cell");
-        &results[i]
-    };
-    let per_byte = |ki, ri, ci| match at(ki, ri, ci) {
-        CellResult::Counted { ir, input, .. } => Some(*ir as f64 / *input as f64),
-        _ => None,
-    };
+/// The Date, Command and Toolchain lines of a count table.
+pub(crate) fn provenance(cfg: &CountConfig) -> String {
     let mut md = String::new();
     let date =
         crate::cmd_out("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "unknown".into());
@@ -464,10 +520,6 @@ fn render(
     };
     let _ = writeln!(
         md,
-        "# Rust SSE crates: instructions per input byte (peers-bench --count)\n"
-    );
-    let _ = writeln!(
-        md,
         "- Date: {date}; ssewire (the repository this crate sits in): {commit}"
     );
     let _ = writeln!(
@@ -480,6 +532,32 @@ fn render(
         "- Toolchain: {rustc}; `--release` (opt-level 3, no LTO); {valgrind}; CPU: {}",
         crate::cpu_model()
     );
+    md
+}
+
+fn render(
+    cfg: &CountConfig,
+    rows: &[Box<dyn SseParser>],
+    kinds: &[WKind],
+    chunkings: &[Chunking],
+    cells: &[(usize, usize, usize)],
+    results: &[CellResult],
+    wall: f64,
+) -> String {
+    let at = |ki: usize, ri: usize, ci: usize| {
+        let i = cells.iter().position(|&c| c == (ki, ri, ci)).expect("cell");
+        &results[i]
+    };
+    let per_byte = |ki, ri, ci| match at(ki, ri, ci) {
+        CellResult::Counted { ir, input, .. } => Some(*ir as f64 / *input as f64),
+        _ => None,
+    };
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# Rust SSE crates: instructions per input byte (peers-bench --count)\n"
+    );
+    md.push_str(&provenance(cfg));
     let _ = writeln!(
         md,
         "- Method: each cell runs {} time(s), each as one process under `valgrind --tool=callgrind --collect-atstart=no \

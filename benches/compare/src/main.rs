@@ -3,7 +3,8 @@
 //! `cargo run --release -- [--mib N] [--runs N] [--only SUBSTR] [--rows A,B] [--workload NAME[,NAME]]
 //!  [--chunks whole,4096,64,tcp] [--run-budget-s S] [--cell-budget-s S] [--no-encoders | --encoders-only]
 //!  [--out PATH | --no-write]`
-//! `cargo run --release -- --count [--kib N] [--align-runs N] [--jobs N] [--rows A,B] [--workload ..] [--chunks ..] [--out PATH]`
+//! `cargo run --release -- --count [--kib N] [--align-runs N] [--jobs N] [--rows A,B] [--workload ..] [--chunks ..]
+//!  [--no-encoders | --encoders-only] [--out PATH] [--enc-out PATH]`
 //!
 //! Each cell: scaling probe on small prefixes (skips cells whose estimated full
 //! run exceeds --run-budget-s, e.g. quadratic behaviour), one warm-up run on the
@@ -11,7 +12,8 @@
 //! shows the cell would exceed --cell-budget-s; the table then says so).
 //! Then the encoders (src/encoders/) on the `small` and `large` event sets.
 //! `cargo run --release -- --conformance [--rows A,B] [--out PATH]`: strict conformance per decoder (src/conformance/).
-//! `--count`: callgrind instructions per input byte per cell instead (src/count.rs).
+//! `--count`: callgrind instructions per input byte per cell instead (src/count.rs), then per event per
+//! encoder row x set (src/count/enc.rs, encoders-count.md; `--out` names it with `--encoders-only`).
 //! `--rows` keeps rows whose name contains any of the comma-separated parts.
 
 mod conformance;
@@ -45,6 +47,20 @@ struct Config {
     align_runs: usize,
     jobs: usize,
     count_budget: f64,
+    /// Encoder table of a `--count` run that also counts parsers.
+    enc_out: Option<String>,
+}
+
+/// Default file of the encoder count table.
+const ENCODERS_COUNT_MD: &str = "encoders-count.md";
+
+/// `--only` and `--rows` as applied to a row name.
+fn row_selected(cfg: &Config, name: &str) -> bool {
+    cfg.only.as_ref().is_none_or(|o| name.contains(o.as_str()))
+        && cfg
+            .rows
+            .as_ref()
+            .is_none_or(|rs| rs.iter().any(|r| name.contains(r.as_str())))
 }
 
 fn split_list(v: &str) -> Vec<String> {
@@ -76,6 +92,7 @@ fn parse_args() -> Config {
         align_runs: 1,
         jobs: 1,
         count_budget: 60.0,
+        enc_out: None,
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
     if raw.first().map(String::as_str) == Some("--count-cell") {
@@ -84,6 +101,13 @@ fn parse_args() -> Config {
             panic!("--count-cell ROW WORKLOAD CHUNKING BYTES PAD");
         };
         count::run_cell(row, workload, chunking, bytes.parse().expect("BYTES"));
+        std::process::exit(0);
+    }
+    if raw.first().map(String::as_str) == Some("--count-encode-cell") {
+        let [_, row, set, bytes, _pad] = &raw[..] else {
+            panic!("--count-encode-cell ROW SET BYTES PAD");
+        };
+        count::enc::run_encode_cell(row, set, bytes.parse().expect("BYTES"));
         std::process::exit(0);
     }
     let mut args = raw.into_iter();
@@ -127,6 +151,7 @@ fn parse_args() -> Config {
                 c.out = Some(val());
                 c.out_given = true;
             }
+            "--enc-out" => c.enc_out = Some(val()),
             "--no-write" => {
                 c.out = None;
                 c.out_given = true;
@@ -138,7 +163,7 @@ fn parse_args() -> Config {
                     "{}",
                     include_str!("main.rs")
                         .lines()
-                        .take(16)
+                        .take(19)
                         .collect::<Vec<_>>()
                         .join("\n")
                 );
@@ -149,7 +174,14 @@ fn parse_args() -> Config {
     }
     assert!(c.runs >= 1 && c.jobs >= 1 && c.align_runs >= 1);
     if c.count && !c.out_given {
-        c.out = Some("peers-count.md".to_string());
+        c.out = Some(
+            if c.parsers {
+                "peers-count.md"
+            } else {
+                ENCODERS_COUNT_MD
+            }
+            .to_string(),
+        );
     }
     if c.conformance && !c.out_given {
         c.out = Some("peers-conformance.md".to_string());
@@ -477,19 +509,51 @@ fn main() {
             .is_none_or(|ws| ws.iter().any(|w| k.name() == w))
     };
     if cfg.count {
-        let kinds: Vec<WKind> = WKind::ALL.into_iter().filter(selected).collect();
-        let count_cfg = count::CountConfig {
+        let count_cfg = |out: Option<String>| count::CountConfig {
             align_runs: cfg.align_runs,
             bytes: cfg.count_kib << 10,
             jobs: cfg.jobs,
             cell_budget: cfg.count_budget,
-            out: cfg.out.clone(),
+            out,
             command_line: std::iter::once("cargo run --release --".to_string())
                 .chain(std::env::args().skip(1))
                 .collect::<Vec<_>>()
                 .join(" "),
         };
-        count::run(&count_cfg, &parsers, &kinds, &cfg.chunkings);
+        if cfg.parsers {
+            let kinds: Vec<WKind> = WKind::ALL.into_iter().filter(selected).collect();
+            count::run(
+                &count_cfg(cfg.out.clone()),
+                &parsers,
+                &kinds,
+                &cfg.chunkings,
+            );
+        }
+        let sets: Vec<WKind> = count::enc::SETS
+            .into_iter()
+            .filter(|k| cfg.encoders && selected(k))
+            .collect();
+        if !sets.is_empty() {
+            let encs: Vec<Box<dyn encoders::SseEncoder>> = encoders::all()
+                .into_iter()
+                .filter(|e| e.kind() == PKind::Baseline || row_selected(&cfg, e.name()))
+                .collect();
+            // `--out` names the first table; in a run that counts parsers too,
+            // an explicit `--out` (or `--no-write`) must not let a filtered run
+            // overwrite the committed encoder table, so it is then only printed
+            // unless `--enc-out` names a file.
+            let out = if !cfg.parsers {
+                cfg.out.clone()
+            } else if cfg.enc_out.is_some() {
+                cfg.enc_out.clone()
+            } else if cfg.out_given {
+                eprintln!("(encoder table printed only: --out was given without --enc-out)");
+                None
+            } else {
+                Some(ENCODERS_COUNT_MD.to_string())
+            };
+            count::enc::run(&count_cfg(out), &encs, &sets);
+        }
         return;
     }
     let kinds: Vec<WKind> = WKind::ALL
