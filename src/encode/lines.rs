@@ -2,14 +2,12 @@
 //!
 //! The encoder holds a value whole, unlike the decoder, which sees it cut into
 //! chunks, so a long value is worth a leaner long-line loop than the shared
-//! scanner's: each 16-byte part costs a subtraction and an unsigned minimum
-//! (`paddb`/`pminub` on x86-64, checked in the asm) instead of two
-//! comparisons and two ORs. Only the bytes 0x0A to 0x0D come out of the
-//! subtraction below 4, so the block test can be wrong only one way, on a
-//! vertical tab or form feed (0x0B, 0x0C): such a block is searched exactly
-//! and, holding no CR or LF, skipped. Values up to [`LONG`] bytes, and the
-//! first [`HEAD`] bytes of every search in a longer one, go through the
-//! shared scanner, whose small blocks suit lines that end early.
+//! scanner's: 256-byte blocks tested with [`scan::may_hold_line_end`],
+//! which can be wrong only one way, on a vertical tab or form feed (0x0B,
+//! 0x0C): such a block is searched exactly and, holding no CR or LF,
+//! skipped. Values up to [`LONG`] bytes, and the first [`HEAD`] bytes of
+//! every search in a longer one, go through the shared scanner, whose small
+//! blocks suit lines that end early.
 
 use crate::scan;
 
@@ -34,24 +32,6 @@ pub(super) fn find_line_end(text: &[u8]) -> Option<usize> {
     }
 }
 
-/// Whether `block` may hold a CR or LF: true for every block that holds one,
-/// and for some that hold only a vertical tab or form feed. No early exit,
-/// so that it vectorises.
-#[inline]
-fn may_hold_line_end(block: &[u8; BLOCK]) -> bool {
-    let mut low = [u8::MAX; 16];
-    for part in block.chunks_exact(16) {
-        for (low, &byte) in low.iter_mut().zip(part) {
-            *low = (*low).min(byte.wrapping_sub(b'\n'));
-        }
-    }
-    let mut any = 0u8;
-    for low in low {
-        any |= u8::from(low <= b'\r' - b'\n');
-    }
-    any != 0
-}
-
 /// [`find_line_end`] past the head of a text longer than [`HEAD`] that
 /// holds no CR or LF in its head.
 #[inline(never)]
@@ -59,7 +39,7 @@ fn find_long(text: &[u8]) -> Option<usize> {
     let mut at = HEAD;
     while let Some(block) = text.get(at..at + BLOCK) {
         let block: &[u8; BLOCK] = block.try_into().ok()?;
-        if may_hold_line_end(block) {
+        if scan::may_hold_line_end(block) {
             if let Some(end) = scan::find_line_end(block) {
                 return Some(at + end);
             }
