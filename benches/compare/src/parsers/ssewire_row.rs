@@ -4,7 +4,8 @@
 //! the decoder's buffer for events cut by a chunk boundary); `owned` turns
 //! every event into an `OwnedEvent` with `Event::into_owned` (one allocation
 //! per event) and drops it, as an application keeping events would. Default
-//! limits (1 MiB line, 4 MiB event), above the 64 KiB events.
+//! limits (16 MiB of event data, lines of 16 MiB plus `data: `), above the
+//! 64 KiB events.
 
 use super::{Counts, Kind, SseParser};
 use ssewire::{Decoded, Decoder};
@@ -21,7 +22,7 @@ impl SseParser for SsewireBorrowed {
     }
     fn note(&self) -> Option<&'static str> {
         Some(
-            "ssewire (borrowed): sans-IO `Decoder::new()` + `decode(chunk)` looped until `None` per chunk; reads the borrowed `Event` (`&str` fields from the chunk or the decoder); default limits (1 MiB line / 4 MiB event)",
+            "ssewire (borrowed): sans-IO `Decoder::new()` + `decode(chunk)` looped until `None` per chunk; reads the borrowed `Event` (`&str` fields from the chunk or the decoder); default limits (16 MiB event / 16 MiB + 6 B line)",
         )
     }
 
