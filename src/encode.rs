@@ -16,7 +16,6 @@ use sink::{Counter, FmtSink, Sink};
 use sink::{IO_BUF, IoSink};
 
 mod data;
-mod lines;
 mod sink;
 
 pub use data::FmtDataWriter;
@@ -334,23 +333,8 @@ impl<'a> Message<'a> {
 /// ending in a line break has an empty last line, so that `"a\n"` decodes
 /// back as `"a\n"`.
 fn for_each_line(text: &str, mut each: impl FnMut(&[u8])) {
-    // Decided once per value, not per line: most values are short, and for
-    // them the shared scanner alone is the cheapest.
-    if text.len() <= lines::LONG {
-        split_lines(text.as_bytes(), scan::find_line_end, &mut each);
-    } else {
-        split_lines(text.as_bytes(), lines::find_line_end, &mut each);
-    }
-}
-
-/// [`for_each_line`] with `find` returning the first CR or LF.
-#[inline]
-fn split_lines(
-    mut rest: &[u8],
-    find: impl Fn(&[u8]) -> Option<usize>,
-    each: &mut impl FnMut(&[u8]),
-) {
-    while let Some(end) = find(rest) {
+    let mut rest = text.as_bytes();
+    while let Some(end) = scan::find_line_end(rest) {
         each(&rest[..end]);
         let skip = if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') {
             2
@@ -397,7 +381,7 @@ mod tests {
         assert_eq!(lines("\r\r\n"), [&b""[..], b"", b""]);
     }
 
-    /// Long values (past the shared scanner's head and in the long-block
+    /// Long values (past the scanner's short blocks and in its long-block
     /// loop) split exactly as a byte loop splits them, CR LF across a block
     /// boundary included.
     #[test]

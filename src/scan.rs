@@ -120,7 +120,7 @@ pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
 /// comparisons and two ORs, since only the bytes 0x0A to 0x0D come out of
 /// the subtraction below 4. No early exit, so that it vectorises.
 #[inline]
-pub(crate) fn may_hold_line_end<const N: usize>(block: &[u8; N]) -> bool {
+fn may_hold_line_end<const N: usize>(block: &[u8; N]) -> bool {
     let mut low = [u8::MAX; 16];
     for part in block.chunks_exact(16) {
         for (low, &byte) in low.iter_mut().zip(part) {
@@ -222,6 +222,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A long block of nothing but vertical tabs and form feeds passes the
+    /// long loop's block test and is skipped, so the line end after it is
+    /// still found.
+    #[test]
+    fn skips_long_blocks_of_vertical_tabs() {
+        let mut hay = [0x0B; SHORT + 2 * BLOCK + 7];
+        hay[SHORT + 40] = 0x0C;
+        let last = hay.len() - 3;
+        hay[last] = b'\n';
+        assert_eq!(find_line_end(&hay), Some(last));
+        assert_eq!(find_line_end(&hay[..last]), None);
     }
 
     #[test]
