@@ -402,15 +402,20 @@ def header_lines(text):
     return out
 
 
-def count_ratios(text):
-    """Rows of peers-count.md's ratio table, as dicts keyed by its header."""
+def section_table(text, heading):
+    """(header, rows) of the first table after the line starting with `heading`."""
     lines = text.splitlines()
     for i, l in enumerate(lines):
-        if l.startswith("## ssewire against the leanest peer"):
+        if l.startswith(heading):
             rows, _ = table_rows(lines, i + 1)
-            head = table_rows.header
-            return [dict(zip(head, r)) for r in rows]
-    return []
+            return table_rows.header, rows
+    return [], []
+
+
+def count_ratios(text):
+    """Rows of peers-count.md's ratio table, as dicts keyed by its header."""
+    head, rows = section_table(text, "## ssewire against the leanest peer")
+    return [dict(zip(head, r)) for r in rows]
 
 
 def scoreboard(text):
@@ -422,20 +427,12 @@ def scoreboard(text):
     return []
 
 
-def ratio_num(cell):
-    m = re.match(r"^([0-9.]+)", cell.strip())
-    return float(m.group(1)) if m else None
-
-
 def encoder_ratios(text):
     """The lines of encoders-count.md's ratio table (header included)."""
-    lines = text.splitlines()
-    for i, l in enumerate(lines):
-        if l.startswith("## ssewire against write-baseline"):
-            rows, _ = table_rows(lines, i + 1)
-            head = table_rows.header
-            return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
-    return []
+    head, rows = section_table(text, "## ssewire against write-baseline")
+    if not rows:
+        return []
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
 def block(count_text, bench_text, conf_text, enc_text=""):

@@ -458,6 +458,39 @@ fn callgrind_total(text: &str) -> Option<u64> {
     pick("totals:").or_else(|| pick("summary:"))
 }
 
+/// The "Layout spread" section: every cell whose sorted `runs` differ, widest
+/// spread first.
+pub(crate) fn layout_spread<'a>(
+    md: &mut String,
+    align_runs: usize,
+    cells: impl IntoIterator<Item = (String, &'a [u64])>,
+) {
+    let mut spread: Vec<(f64, String)> = Vec::new();
+    for (label, runs) in cells {
+        let (Some(&lo), Some(&hi)) = (runs.first(), runs.last()) else {
+            continue;
+        };
+        if lo != hi {
+            let pct = 100.0 * (hi - lo) as f64 / lo as f64;
+            spread.push((
+                pct,
+                format!("{label}: {} – {} ({pct:.2}%)", thousands(lo), thousands(hi)),
+            ));
+        }
+    }
+    spread.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let _ = writeln!(
+        md,
+        "\n## Layout spread ({align_runs} runs per cell with padding 0, 16, 32, … bytes; cells not listed gave one count in every run)\n"
+    );
+    if spread.is_empty() {
+        let _ = writeln!(md, "None: every cell gave the same count in every run.");
+    }
+    for (_, line) in &spread {
+        let _ = writeln!(md, "- {line}");
+    }
+}
+
 pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -716,38 +749,22 @@ fn render(
     }
 
     if cfg.align_runs > 1 {
-        let mut spread: Vec<(f64, String)> = Vec::new();
-        for (i, &(ki, ri, ci)) in cells.iter().enumerate() {
-            if let CellResult::Counted { runs, .. } = &results[i] {
-                let (lo, hi) = (runs[0], runs[runs.len() - 1]);
-                if lo != hi {
-                    let pct = 100.0 * (hi - lo) as f64 / lo as f64;
-                    spread.push((
-                        pct,
-                        format!(
-                            "{} / {} / {}: {} – {} ({pct:.2}%)",
-                            rows[ri].name(),
-                            kinds[ki].name(),
-                            chunkings[ci].label(),
-                            thousands(lo),
-                            thousands(hi)
-                        ),
-                    ));
-                }
-            }
-        }
-        spread.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let _ = writeln!(
-            md,
-            "\n## Layout spread ({} runs per cell with padding 0, 16, 32, … bytes; cells not listed gave one count in every run)\n",
-            cfg.align_runs
-        );
-        if spread.is_empty() {
-            let _ = writeln!(md, "None: every cell gave the same count in every run.");
-        }
-        for (_, line) in &spread {
-            let _ = writeln!(md, "- {line}");
-        }
+        let counted = cells
+            .iter()
+            .zip(results.iter())
+            .filter_map(|(&(ki, ri, ci), r)| match r {
+                CellResult::Counted { runs, .. } => Some((
+                    format!(
+                        "{} / {} / {}",
+                        rows[ri].name(),
+                        kinds[ki].name(),
+                        chunkings[ci].label()
+                    ),
+                    runs.as_slice(),
+                )),
+                _ => None,
+            });
+        layout_spread(&mut md, cfg.align_runs, counted);
     }
 
     if !notes.is_empty() {

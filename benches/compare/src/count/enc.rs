@@ -8,7 +8,9 @@
 //! left of it stay outside, as in the timed mode, so a row pays for freeing
 //! its input only where its API consumes it.
 
-use super::{CountConfig, STACK_STEP, TIMEOUT_FACTOR, layout_runs, run_child, thousands};
+use super::{
+    CountConfig, STACK_STEP, TIMEOUT_FACTOR, layout_runs, layout_spread, run_child, thousands,
+};
 use crate::encoders::{self, Prepared, Sink, SseEncoder};
 use crate::parsers::Kind as PKind;
 use crate::workloads::{self, GenEvent, Kind as WKind};
@@ -380,36 +382,11 @@ pub fn render(cells: &[EncCell], align_runs: usize) -> String {
     }
 
     if align_runs > 1 {
-        let mut spread: Vec<(f64, String)> = Vec::new();
-        for c in cells {
-            if let Ok(r) = &c.result {
-                let (lo, hi) = (r.runs[0], r.runs[r.runs.len() - 1]);
-                if lo != hi {
-                    let pct = 100.0 * (hi - lo) as f64 / lo as f64;
-                    spread.push((
-                        pct,
-                        format!(
-                            "{} / {}: {} – {} ({pct:.2}%)",
-                            c.row,
-                            c.set.name(),
-                            thousands(lo),
-                            thousands(hi)
-                        ),
-                    ));
-                }
-            }
-        }
-        spread.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let _ = writeln!(
-            md,
-            "\n## Layout spread ({align_runs} runs per cell with padding 0, 16, 32, … bytes; cells not listed gave one count in every run)\n"
-        );
-        if spread.is_empty() {
-            let _ = writeln!(md, "None: every cell gave the same count in every run.");
-        }
-        for (_, line) in &spread {
-            let _ = writeln!(md, "- {line}");
-        }
+        let counted = cells.iter().filter_map(|c| {
+            let r = c.result.as_ref().ok()?;
+            Some((format!("{} / {}", c.row, c.set.name()), r.runs.as_slice()))
+        });
+        layout_spread(&mut md, align_runs, counted);
     }
 
     if notes.is_empty() {
