@@ -334,7 +334,7 @@ impl<'a> Message<'a> {
 /// back as `"a\n"`.
 fn for_each_line(text: &str, mut each: impl FnMut(&[u8])) {
     let mut rest = text.as_bytes();
-    while let Some(end) = scan::find_line_end(rest) {
+    while let Some(end) = scan::find_line_end_whole(rest) {
         each(&rest[..end]);
         let skip = if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') {
             2

@@ -29,6 +29,8 @@ const SHORT: usize = 128;
 /// (`large`), not 256, which costs more on lines cut into 4 KiB chunks
 /// (docs/PERF-LOG.md).
 const BLOCK: usize = 128;
+/// The long loop's block for a value held whole ([`find_line_end_whole`]).
+const WHOLE_BLOCK: usize = 256;
 
 /// Little-endian word at `at` (the caller checks `at + 8 <= bytes.len()`).
 #[inline]
@@ -99,6 +101,20 @@ fn first_in_block(block: &[u8; 16]) -> usize {
 /// Returns the index of the first CR or LF in `haystack`.
 #[inline]
 pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
+    find_line_end_by::<BLOCK>(haystack)
+}
+
+/// [`find_line_end`] for a value held whole, as the encoder holds one: past
+/// [`SHORT`], blocks of [`WHOLE_BLOCK`] bytes. The decoder keeps the smaller
+/// [`BLOCK`]: its lines are cut by chunk boundaries, and a long block left
+/// over at the end of a chunk is searched 16 bytes at a time.
+#[inline]
+pub(crate) fn find_line_end_whole(haystack: &[u8]) -> Option<usize> {
+    find_line_end_by::<WHOLE_BLOCK>(haystack)
+}
+
+#[inline]
+fn find_line_end_by<const LONG: usize>(haystack: &[u8]) -> Option<usize> {
     let mut at = 0;
     while let Some(block) = haystack.get(at..at + 16) {
         let block: &[u8; 16] = block.try_into().ok()?;
@@ -107,7 +123,7 @@ pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
         }
         at += 16;
         if at >= SHORT {
-            return find_line_end_long(haystack, at);
+            return find_line_end_long::<LONG>(haystack, at);
         }
     }
     find_from(haystack, at)
@@ -136,9 +152,9 @@ fn may_hold_line_end<const N: usize>(block: &[u8; N]) -> bool {
 
 /// The long-line part of [`find_line_end`], from `at` on.
 #[inline(never)]
-fn find_line_end_long(haystack: &[u8], mut at: usize) -> Option<usize> {
-    while let Some(block) = haystack.get(at..at + BLOCK) {
-        let block: &[u8; BLOCK] = block.try_into().ok()?;
+fn find_line_end_long<const LONG: usize>(haystack: &[u8], mut at: usize) -> Option<usize> {
+    while let Some(block) = haystack.get(at..at + LONG) {
+        let block: &[u8; LONG] = block.try_into().ok()?;
         // A block let through by a vertical tab or form feed alone holds
         // no 16 bytes with a line end, and the loop goes on.
         if may_hold_line_end(block) {
@@ -151,7 +167,7 @@ fn find_line_end_long(haystack: &[u8], mut at: usize) -> Option<usize> {
                 }
             }
         }
-        at += BLOCK;
+        at += LONG;
     }
     // Fewer than a block left: 16 bytes at a time, then words.
     while let Some(part) = haystack.get(at..at + 16) {
@@ -192,16 +208,39 @@ mod tests {
     /// 0x00), at two alignments.
     #[test]
     fn fast_scan_equals_byte_loop() {
-        const MAX: usize = SHORT + 3 * BLOCK + 20;
         let fillers = [b'a', 0x0B, 0x0C, 0x0E, 0x8A, 0x8D, 0xFF, 0x00, 0x09];
-        let mut buf = [0u8; MAX];
-        for len in 0..MAX {
-            for &filler in &fillers {
+        agrees_with_byte_loop(find_line_end, SHORT + 3 * BLOCK + 20, 1, &fillers);
+    }
+
+    /// The same for the encoder's larger long block, on every third length
+    /// (every length would take minutes unoptimised) and the fillers that
+    /// pass the block tests.
+    #[test]
+    fn whole_value_scan_equals_byte_loop() {
+        let fillers = [b'a', 0x0B, 0x0C, 0x0E, 0x8A, 0x8D];
+        agrees_with_byte_loop(
+            find_line_end_whole,
+            SHORT + 3 * WHOLE_BLOCK + 20,
+            3,
+            &fillers,
+        );
+    }
+
+    fn agrees_with_byte_loop(
+        find: fn(&[u8]) -> Option<usize>,
+        max: usize,
+        len_step: usize,
+        fillers: &[u8],
+    ) {
+        let mut buf = [0u8; SHORT + 3 * WHOLE_BLOCK + 20];
+        let buf = &mut buf[..max];
+        for len in (0..max).step_by(len_step) {
+            for &filler in fillers {
                 for (i, byte) in buf.iter_mut().enumerate() {
                     *byte = if i % 3 == 0 { filler } else { b'x' };
                 }
                 let hay = &mut buf[..len];
-                assert_eq!(find_line_end(hay), None, "len {len}");
+                assert_eq!(find(hay), None, "len {len}");
                 for first in 0..len {
                     for end in [b'\r', b'\n'] {
                         let saved = hay[first];
@@ -212,8 +251,8 @@ mod tests {
                             hay[first + 5] = b'\n';
                             s
                         });
-                        assert_eq!(find_line_end(hay), Some(first), "len {len} at {first}");
-                        assert_eq!(find_line_end(&hay[1.min(len)..]), plain(&hay[1.min(len)..]));
+                        assert_eq!(find(hay), Some(first), "len {len} at {first}");
+                        assert_eq!(find(&hay[1.min(len)..]), plain(&hay[1.min(len)..]));
                         hay[first] = saved;
                         if let Some(s) = later {
                             hay[first + 5] = s;
@@ -235,6 +274,12 @@ mod tests {
         hay[last] = b'\n';
         assert_eq!(find_line_end(&hay), Some(last));
         assert_eq!(find_line_end(&hay[..last]), None);
+        let mut hay = [0x0B; SHORT + 2 * WHOLE_BLOCK + 7];
+        hay[SHORT + 40] = 0x0C;
+        let last = hay.len() - 3;
+        hay[last] = b'\n';
+        assert_eq!(find_line_end_whole(&hay), Some(last));
+        assert_eq!(find_line_end_whole(&hay[..last]), None);
     }
 
     #[test]

@@ -359,10 +359,20 @@ pub(crate) enum ChildError {
     Other(String),
 }
 
+/// Keeps glibc's `memcpy` on its vector loop at every size. Above a few KiB
+/// it would switch to `rep movsb`, which callgrind counts as one instruction
+/// per byte moved, though the hardware moves those bytes at least as fast as
+/// the loop: copies would then weigh many times their cost. Every row and
+/// every encoder runs with the same setting.
+pub(crate) const MEMCPY_TUNABLE: (&str, &str) = (
+    "GLIBC_TUNABLES",
+    "glibc.cpu.x86_rep_movsb_threshold=2147483647",
+);
+
 /// One callgrind run of the harness binary `exe` with `args`, collecting
-/// inside functions matching `toggle` only, in an empty environment; killed
-/// after `limit` seconds. Returns the collected instructions and the numbers
-/// the child printed on stdout.
+/// inside functions matching `toggle` only, in an empty environment but for
+/// [`MEMCPY_TUNABLE`]; killed after `limit` seconds. Returns the collected
+/// instructions and the numbers the child printed on stdout.
 pub(crate) fn run_child(
     exe: &Path,
     out_file: &Path,
@@ -373,6 +383,7 @@ pub(crate) fn run_child(
     let t = Instant::now();
     let child = Command::new("valgrind")
         .env_clear()
+        .env(MEMCPY_TUNABLE.0, MEMCPY_TUNABLE.1)
         .args([
             "--tool=callgrind",
             "--collect-atstart=no",
@@ -594,7 +605,7 @@ fn render(
     let _ = writeln!(
         md,
         "- Method: each cell runs {} time(s), each as one process under `valgrind --tool=callgrind --collect-atstart=no \
-         --toggle-collect='{TOGGLE}'` with an empty environment, started from a path of fixed length, run k with a padding argument of {} × k bytes \
+         --toggle-collect='{TOGGLE}'` in an empty environment but for `GLIBC_TUNABLES=glibc.cpu.x86_rep_movsb_threshold=2147483647` (memcpy stays on its vector loop: callgrind would count `rep movsb` as one instruction per byte), started from a path of fixed length, run k with a padding argument of {} × k bytes \
          (it moves the initial stack and the first heap allocations): workload generation and chunk slicing uncollected, an uncollected \
          warm-up parse of a {} KiB prefix (one-off lazy initialisation), then exactly one collected full parse of the workload \
          (~{} KiB) with a fresh decoder, its events and their drop included. Figure: collected instructions (`Ir`) / input bytes, \

@@ -211,7 +211,7 @@ pub fn run(cfg: &CountConfig, rows: &[Box<dyn SseEncoder>], sets: &[WKind]) -> S
     let _ = writeln!(
         md,
         "- Method: each cell (encoder row × event set) runs {} time(s), each as one process under \
-         `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='{TOGGLE}'` with an empty environment, \
+         `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='{TOGGLE}'` in an empty environment but for `GLIBC_TUNABLES=glibc.cpu.x86_rep_movsb_threshold=2147483647` (memcpy stays on its vector loop: callgrind would count `rep movsb` as one instruction per byte), \
          started from a path of fixed length, run k with a padding argument of {STACK_STEP} × k bytes (as the parser cells): \
          generation of the event set (the events of the `small` / `large` workload of ~{} KiB, `--kib` as for the parser cells, \
          so about as many bytes of output) and \
