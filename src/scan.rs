@@ -150,7 +150,8 @@ fn may_hold_line_end<const N: usize>(block: &[u8; N]) -> bool {
     any != 0
 }
 
-/// The long-line part of [`find_line_end`], from `at` on.
+/// The long-line part of [`find_line_end`] and [`find_line_end_whole`],
+/// from `at` on, in blocks of `LONG` bytes.
 #[inline(never)]
 fn find_line_end_long<const LONG: usize>(haystack: &[u8], mut at: usize) -> Option<usize> {
     while let Some(block) = haystack.get(at..at + LONG) {
@@ -190,6 +191,9 @@ pub(crate) fn find_colon(haystack: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// A line-end finder under test.
+    type Finder = fn(&[u8]) -> Option<usize>;
+
     fn plain(haystack: &[u8]) -> Option<usize> {
         haystack.iter().position(|&b| b == b'\r' || b == b'\n')
     }
@@ -226,12 +230,7 @@ mod tests {
         );
     }
 
-    fn agrees_with_byte_loop(
-        find: fn(&[u8]) -> Option<usize>,
-        max: usize,
-        len_step: usize,
-        fillers: &[u8],
-    ) {
+    fn agrees_with_byte_loop(find: Finder, max: usize, len_step: usize, fillers: &[u8]) {
         let mut buf = [0u8; SHORT + 3 * WHOLE_BLOCK + 20];
         let buf = &mut buf[..max];
         for len in (0..max).step_by(len_step) {
@@ -268,18 +267,17 @@ mod tests {
     /// still found.
     #[test]
     fn skips_long_blocks_of_vertical_tabs() {
-        let mut hay = [0x0B; SHORT + 2 * BLOCK + 7];
-        hay[SHORT + 40] = 0x0C;
-        let last = hay.len() - 3;
-        hay[last] = b'\n';
-        assert_eq!(find_line_end(&hay), Some(last));
-        assert_eq!(find_line_end(&hay[..last]), None);
-        let mut hay = [0x0B; SHORT + 2 * WHOLE_BLOCK + 7];
-        hay[SHORT + 40] = 0x0C;
-        let last = hay.len() - 3;
-        hay[last] = b'\n';
-        assert_eq!(find_line_end_whole(&hay), Some(last));
-        assert_eq!(find_line_end_whole(&hay[..last]), None);
+        let finders: [(Finder, usize); 2] =
+            [(find_line_end, BLOCK), (find_line_end_whole, WHOLE_BLOCK)];
+        for (find, block) in finders {
+            let mut buf = [0x0B; SHORT + 2 * WHOLE_BLOCK + 7];
+            let hay = &mut buf[..SHORT + 2 * block + 7];
+            hay[SHORT + 40] = 0x0C;
+            let last = hay.len() - 3;
+            hay[last] = b'\n';
+            assert_eq!(find(hay), Some(last), "block {block}");
+            assert_eq!(find(&hay[..last]), None, "block {block}");
+        }
     }
 
     #[test]
