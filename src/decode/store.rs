@@ -297,39 +297,51 @@ impl Data {
 ///
 /// The block's `id` takes effect only at its blank line (an event cut off by
 /// the end of the stream must not change it), so both are kept, in one
-/// string: the last event ID, then, when the block has set an id, a NUL and
-/// that id. An accepted id never holds NUL, so the separator is unambiguous,
-/// and an empty pending id (which will reset the last event ID) is told
-/// apart from none.
+/// string: when the block has set an id, that id and a NUL, then the last
+/// event ID. An accepted id never holds NUL, so the separator is
+/// unambiguous, and an empty pending id (which will reset the last event ID)
+/// is told apart from none. The pending id comes first so that the blank
+/// line commits it by truncating, with no bytes moved.
 #[derive(Clone, Default)]
 pub(super) struct Ids {
     text: String,
-    last_len: usize,
+    /// Where the last event ID starts: 0, or just after the NUL.
+    last_start: usize,
 }
 
 impl Ids {
     /// The last event ID.
     #[inline]
     pub(super) fn last(&self) -> &str {
-        self.text.get(..self.last_len).unwrap_or_default()
+        self.text.get(self.last_start..).unwrap_or_default()
     }
 
     /// Whether the block has set an id.
     #[inline]
     pub(super) fn has_pending(&self) -> bool {
-        self.text.len() > self.last_len
+        self.last_start > 0
     }
 
     /// Bytes of the block's id.
     pub(super) fn pending_len(&self) -> usize {
-        self.text.len().saturating_sub(self.last_len + 1)
+        self.last_start.saturating_sub(1)
     }
 
     /// The block's id is `value`, decoded.
     pub(super) fn set_pending(&mut self, value: &[u8]) {
-        self.text.truncate(self.last_len);
-        self.text.push('\0');
-        push_lossy(&mut self.text, value);
+        self.discard_pending();
+        let last_len = self.text.len();
+        match core::str::from_utf8(value) {
+            Ok(text) => self.text.insert_str(0, text),
+            Err(_) => {
+                let mut decoded = String::new();
+                push_lossy(&mut decoded, value);
+                self.text.insert_str(0, &decoded);
+            }
+        }
+        let pending_len = self.text.len() - last_len;
+        self.text.insert(pending_len, '\0');
+        self.last_start = pending_len + 1;
     }
 
     /// The blank line makes the block's id, if any, the last event ID.
@@ -338,8 +350,8 @@ impl Ids {
     pub(super) fn commit(&mut self) -> bool {
         let pending = self.has_pending();
         if pending {
-            self.text.drain(..=self.last_len);
-            self.last_len = self.text.len();
+            self.text.truncate(self.last_start - 1);
+            self.last_start = 0;
         }
         pending
     }
@@ -350,25 +362,28 @@ impl Ids {
     pub(super) fn commit_text(&mut self, id: &str) {
         self.text.clear();
         self.text.push_str(id);
-        self.last_len = self.text.len();
+        self.last_start = 0;
     }
 
     /// [`Ids::commit_text`] for an `id` that is not valid UTF-8.
     pub(super) fn commit_lossy(&mut self, id: &[u8]) {
         self.text.clear();
         push_lossy(&mut self.text, id);
-        self.last_len = self.text.len();
+        self.last_start = 0;
     }
 
     /// Forgets the block's id.
     pub(super) fn discard_pending(&mut self) {
-        self.text.truncate(self.last_len);
+        if self.last_start > 0 {
+            self.text.drain(..self.last_start);
+            self.last_start = 0;
+        }
     }
 
     /// Forgets the last event ID too.
     pub(super) fn forget(&mut self) {
         self.text.clear();
-        self.last_len = 0;
+        self.last_start = 0;
     }
 
     pub(super) fn shrink_to_fit(&mut self) {
@@ -384,5 +399,46 @@ pub(super) fn reserve_within(buf: &mut Vec<u8>, additional: usize, limit: usize)
     if needed > buf.capacity() {
         let target = buf.capacity().saturating_mul(2).min(limit).max(needed);
         buf.reserve_exact(target - buf.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ids;
+
+    /// The pending id sits in front of the last event ID: setting, replacing,
+    /// committing and discarding it must each leave the two as the standard
+    /// has them.
+    #[test]
+    fn ids_keep_the_pending_id_apart_from_the_last() {
+        let mut ids = Ids::default();
+        assert!(!ids.commit());
+        assert_eq!((ids.last(), ids.has_pending()), ("", false));
+
+        ids.set_pending(b"7");
+        assert_eq!((ids.last(), ids.pending_len()), ("", 1));
+        assert!(ids.commit());
+        assert_eq!((ids.last(), ids.has_pending()), ("7", false));
+
+        ids.set_pending(b"first");
+        ids.set_pending(b"a\xFFb");
+        assert_eq!((ids.last(), ids.pending_len()), ("7", 5));
+        assert!(ids.commit());
+        assert_eq!(ids.last(), "a\u{FFFD}b");
+
+        ids.set_pending(b"lost");
+        ids.discard_pending();
+        assert_eq!((ids.last(), ids.has_pending()), ("a\u{FFFD}b", false));
+
+        ids.set_pending(b"");
+        assert!(ids.has_pending());
+        assert_eq!(ids.last(), "a\u{FFFD}b");
+        assert!(ids.commit());
+        assert_eq!(ids.last(), "");
+
+        ids.commit_text("9");
+        ids.set_pending(b"10");
+        ids.forget();
+        assert_eq!((ids.last(), ids.has_pending()), ("", false));
     }
 }
