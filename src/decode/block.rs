@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use super::Caps;
 use super::rules;
 use super::store::{Data, Field, Ids, InCall, Value};
-use super::utf8::{max_decoded_len, push_lossy};
+use super::utf8::{max_decoded_len, push_lossy, set_lossy};
 use crate::error::DecodeError;
 use crate::event::Event;
 
@@ -58,8 +58,7 @@ impl Block {
             Value::Input(at) => call.record(Field::EventType, at),
             Value::Cut { line, at } => {
                 call.event_type = None;
-                self.event_type.clear();
-                push_lossy(&mut self.event_type, &line[at..]);
+                set_lossy(&mut self.event_type, &line[at..]);
             }
         }
     }
@@ -201,8 +200,7 @@ impl Block {
             debug_assert!(fits);
         }
         if let Some(at) = call.event_type.take() {
-            self.event_type.clear();
-            push_lossy(&mut self.event_type, &input[at]);
+            set_lossy(&mut self.event_type, &input[at]);
         }
         if let Some(at) = call.id.take() {
             self.ids.set_pending(&input[at]);
