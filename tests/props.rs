@@ -2,6 +2,8 @@
 //!
 //! - any chunking of any input gives the same output as feeding it whole;
 //! - the decoder equals the reference transcription of the standard;
+//! - `feed`, which validates text ahead across events, gives the items a
+//!   loop of `decode` calls gives, which validates each event alone;
 //! - the encoder refuses every event type or id that would inject lines, with
 //!   exactly the error for the first offending byte.
 //!
@@ -12,7 +14,7 @@ mod common;
 #[path = "reference/mod.rs"]
 mod reference;
 
-use common::{Item, decode_split};
+use common::{Item, decode_split, plain};
 use proptest::prelude::*;
 use reference::{RefItem, reference_decode};
 use ssewire::{Decoder, EncodeError, Limits, Message};
@@ -47,6 +49,63 @@ fn stream() -> impl Strategy<Value = Vec<u8>> {
 
 fn splits() -> impl Strategy<Value = Vec<usize>> {
     proptest::collection::vec(1usize..20, 1..8)
+}
+
+/// Streams of many events, long enough that `feed` validates ahead in more
+/// than one stretch: short values (some multi-byte, some not UTF-8) as token
+/// streams send, and now and then a long value or a multi-line event.
+fn event_stream() -> impl Strategy<Value = Vec<u8>> {
+    let text = prop_oneof![
+        8 => "[a-z{}\":,]{0,24}".prop_map(String::into_bytes),
+        2 => "[a-z\u{E9}\u{4E2D}\u{1F600}]{0,12}".prop_map(String::into_bytes),
+        1 => Just(b"a\xFFb".to_vec()),
+        1 => Just(b"\xE2\x82".to_vec()),
+        1 => (600usize..5000).prop_map(|n| "\u{4E2D}x".repeat(n / 4).into_bytes()),
+    ];
+    let line = prop_oneof![
+        8 => text.clone().prop_map(|v| [&b"data: "[..], &v, b"\n"].concat()),
+        2 => text.clone().prop_map(|v| [&b"event: "[..], &v, b"\n"].concat()),
+        2 => text.prop_map(|v| [&b"id:"[..], &v, b"\n"].concat()),
+        1 => Just(b": ping\n".to_vec()),
+        1 => Just(b"data\r\n".to_vec()),
+    ];
+    let event = proptest::collection::vec(line, 1..4)
+        .prop_map(|lines| [lines.concat(), b"\n".to_vec()].concat());
+    proptest::collection::vec(event, 0..400).prop_map(|events| events.concat())
+}
+
+fn long_splits() -> impl Strategy<Value = Vec<usize>> {
+    prop_oneof![
+        Just(vec![usize::MAX]),
+        proptest::collection::vec(1usize..3000, 1..6),
+    ]
+}
+
+/// [`decode_split`], through a loop of `decode` calls instead of `feed`.
+fn decode_loop_split(
+    decoder: &mut Decoder,
+    input: &[u8],
+    sizes: &[usize],
+) -> (Vec<Item>, String, ssewire::Finish) {
+    let mut items = Vec::new();
+    let mut rest = input;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let n = sizes[i % sizes.len()].clamp(1, rest.len());
+        i += 1;
+        let mut chunk = &rest[..n];
+        loop {
+            let (item, consumed) = decoder.decode(chunk);
+            chunk = &chunk[consumed..];
+            match item {
+                Some(item) => items.push(plain(item.into_owned())),
+                None => break,
+            }
+        }
+        rest = &rest[n..];
+    }
+    let finish = decoder.finish();
+    (items, decoder.last_event_id().to_owned(), finish)
 }
 
 fn to_reference_items(items: Vec<Item>) -> Vec<RefItem> {
@@ -110,6 +169,14 @@ proptest! {
     }
 
     #[test]
+    fn feed_equals_the_decode_loop(input in stream(), sizes in splits(), comments in any::<bool>()) {
+        let build = || Decoder::builder().comments(comments).build();
+        let fed = decode_split(&mut build(), &input, &sizes);
+        let looped = decode_loop_split(&mut build(), &input, &sizes);
+        prop_assert_eq!(fed, looped);
+    }
+
+    #[test]
     fn encoder_refuses_event_types_with_line_breaks(before in ".{0,5}", brk in prop_oneof![Just("\r"), Just("\n")], after in ".{0,5}") {
         let event = format!("{before}{brk}{after}");
         let mut out = Vec::new();
@@ -127,5 +194,26 @@ proptest! {
         let first_bad = id.bytes().find(|b| matches!(b, b'\r' | b'\n' | 0)).expect("has one");
         let expected = if first_bad == 0 { EncodeError::NulInId } else { EncodeError::LineBreakInId };
         prop_assert_eq!(result, Err(expected));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn feed_equals_the_decode_loop_over_many_events(input in event_stream(), sizes in long_splits(), comments in any::<bool>()) {
+        let build = || Decoder::builder().comments(comments).build();
+        let fed = decode_split(&mut build(), &input, &sizes);
+        let looped = decode_loop_split(&mut build(), &input, &sizes);
+        prop_assert_eq!(fed, looped);
+    }
+
+    #[test]
+    fn decoder_equals_the_reference_over_many_events(input in event_stream(), sizes in long_splits()) {
+        let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
+        let (items, last_event_id, _) = decode_split(&mut decoder, &input, &sizes);
+        let expected = reference_decode(&input);
+        prop_assert_eq!(to_reference_items(items), expected.items);
+        prop_assert_eq!(last_event_id, expected.last_event_id);
     }
 }

@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 
 use super::Caps;
 use super::rules;
-use super::store::{Data, Field, Ids, InCall, Value};
+use super::store::{Data, Field, Ids, InCall, Known, Value};
 use super::utf8::{max_decoded_len, push_lossy, set_lossy};
 use crate::error::DecodeError;
 use crate::event::Event;
@@ -37,9 +37,9 @@ impl Block {
     /// `data`: appends the value, then a LF, to the data buffer (the last LF
     /// is dropped at dispatch). Past the event limit, the event is lost.
     #[inline]
-    pub(super) fn data(
+    pub(super) fn data<K>(
         &mut self,
-        call: &mut InCall,
+        call: &mut InCall<K>,
         input: &[u8],
         value: Value<'_>,
         caps: Caps,
@@ -53,7 +53,7 @@ impl Block {
 
     /// `event`: the value becomes the event type.
     #[inline]
-    pub(super) fn event_type(&mut self, call: &mut InCall, value: Value<'_>) {
+    pub(super) fn event_type<K>(&mut self, call: &mut InCall<K>, value: Value<'_>) {
         match value {
             Value::Input(at) => call.record(Field::EventType, at),
             Value::Cut { line, at } => {
@@ -66,7 +66,7 @@ impl Block {
     /// `id`: unless the value holds NUL, it becomes the last event ID, from
     /// the block's blank line on.
     #[inline]
-    pub(super) fn id(&mut self, call: &mut InCall, input: &[u8], value: Value<'_>) {
+    pub(super) fn id<K>(&mut self, call: &mut InCall<K>, input: &[u8], value: Value<'_>) {
         if !rules::id_is_valid(value.bytes(input)) {
             return;
         }
@@ -84,9 +84,9 @@ impl Block {
     /// starts with empty buffers; a dispatched event's are cleared once it
     /// has been handed out ([`Block::clear_event`]).
     #[inline]
-    pub(super) fn dispatch<'i>(
+    pub(super) fn dispatch<'i, K: Known<'i>>(
         &mut self,
-        call: &mut InCall,
+        call: &mut InCall<K>,
         input: &'i [u8],
         caps: Caps,
     ) -> Option<Borrowed<'i>> {
@@ -125,7 +125,7 @@ impl Block {
     /// Copies the values still in the input into the buffers, before the
     /// call returns mid-event and the input is gone.
     #[inline]
-    pub(super) fn keep(&mut self, call: &mut InCall, input: &[u8], caps: Caps) {
+    pub(super) fn keep<K>(&mut self, call: &mut InCall<K>, input: &[u8], caps: Caps) {
         if !call.is_empty() {
             self.keep_values(call, input, caps);
         }
@@ -155,9 +155,9 @@ impl Block {
     /// value there and cannot pass the limit; so the common event, one
     /// `data` line inside the chunk, is handed out without a copy.
     #[inline(always)]
-    fn append_data(
+    fn append_data<K>(
         &mut self,
-        call: &mut InCall,
+        call: &mut InCall<K>,
         input: &[u8],
         value: Value<'_>,
         caps: Caps,
@@ -191,7 +191,7 @@ impl Block {
     }
 
     #[inline(never)]
-    fn keep_values(&mut self, call: &mut InCall, input: &[u8], caps: Caps) {
+    fn keep_values<K>(&mut self, call: &mut InCall<K>, input: &[u8], caps: Caps) {
         call.forget_span();
         if let Some(at) = call.data.take() {
             self.data.clear();
@@ -211,7 +211,12 @@ impl Block {
     /// commits the id. Values that are not valid UTF-8 are decoded into the
     /// buffers.
     #[inline]
-    fn settle<'i>(&mut self, call: &mut InCall, input: &'i [u8], caps: Caps) -> Borrowed<'i> {
+    fn settle<'i, K: Known<'i>>(
+        &mut self,
+        call: &mut InCall<K>,
+        input: &'i [u8],
+        caps: Caps,
+    ) -> Borrowed<'i> {
         let texts = call.texts(input);
         let own_id = match call.id.take() {
             Some(at) => {

@@ -6,7 +6,7 @@ use core::time::Duration;
 use super::Decoder;
 use super::block::Borrowed;
 use super::rules::{self, LineKind};
-use super::store::{InCall, Value};
+use super::store::{InCall, Known, Value};
 use crate::error::DecodeError;
 use crate::event::{Decoded, Event};
 
@@ -50,11 +50,20 @@ impl Decoder {
     /// Runs the pipeline over `input` until there is something to report or
     /// the input is used up. All mutation happens here, so that
     /// [`Decoder::assemble`] can lend out borrows.
-    pub(super) fn step<'i>(&mut self, input: &'i [u8]) -> (Emit<'i>, usize) {
+    ///
+    /// `known` is what of `input` is known to be text: more than nothing
+    /// when this is one of many calls over one input ([`Decoder::try_feed`]).
+    // Inlined into both callers: out of line, each event pays for the call.
+    #[inline(always)]
+    pub(super) fn step<'i, K: Known<'i>>(
+        &mut self,
+        input: &'i [u8],
+        known: K,
+    ) -> (Emit<'i>, usize) {
         let Some(mut pos) = self.lines.begin(input, &mut self.line) else {
             return (Emit::Nothing, input.len());
         };
-        let mut call = InCall::default();
+        let mut call = InCall::new(known);
         loop {
             let Some((line, next)) = self.lines.next_line(input, pos) else {
                 return (self.end_of_input(&mut call, input, pos), input.len());
@@ -97,9 +106,9 @@ impl Decoder {
 
     /// What one line means: the rule for its kind, applied to its value.
     #[inline(always)]
-    fn interpret<'i>(
+    fn interpret<'i, K: Known<'i>>(
         &mut self,
-        call: &mut InCall,
+        call: &mut InCall<K>,
         input: &'i [u8],
         kind: LineKind,
         value: Value<'_>,
@@ -151,9 +160,9 @@ impl Decoder {
     }
 
     /// A line whose start was kept from an earlier chunk, ended by `tail`.
-    fn interpret_cut_line<'i>(
+    fn interpret_cut_line<'i, K: Known<'i>>(
         &mut self,
-        call: &mut InCall,
+        call: &mut InCall<K>,
         input: &'i [u8],
         tail: &[u8],
     ) -> Emit<'i> {
@@ -178,7 +187,7 @@ impl Decoder {
     /// The input ended: keep the values found so far and the start of a
     /// cut line for the next call.
     #[inline]
-    fn end_of_input<'i>(&mut self, call: &mut InCall, input: &[u8], pos: usize) -> Emit<'i> {
+    fn end_of_input<'i, K>(&mut self, call: &mut InCall<K>, input: &[u8], pos: usize) -> Emit<'i> {
         let rest = &input[pos..];
         if rest.is_empty() {
             self.block.keep(call, input, self.caps);
@@ -200,6 +209,7 @@ impl Decoder {
     }
 
     /// Turns what [`Decoder::step`] decided into borrowed output.
+    #[inline(always)]
     pub(super) fn assemble<'a>(&'a mut self, emit: Emit<'a>) -> Option<Decoded<'a>> {
         match emit {
             Emit::Nothing => None,

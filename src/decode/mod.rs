@@ -39,7 +39,7 @@
 //! | C2 limits | `lines.rs` (line limit), `store.rs`: `Data::push` (event limit) |
 //! | C4 comments | `machine.rs`: `interpret` |
 //!
-//! ## Two fast paths, both in `store.rs`
+//! ## Three fast paths, all in `store.rs`
 //!
 //! - **Deferred validation.** A value that lies in the input is recorded as
 //!   a range and validated as UTF-8 only at dispatch, all values of the
@@ -47,6 +47,13 @@
 //!   6-byte value costs more than its bytes. Buffered data is likewise
 //!   appended raw and validated once, at dispatch, while even its decoded
 //!   form could not pass the event limit (`Data`).
+//! - **Validation ahead.** [`Decoder::try_feed`] (and so `feed`) makes many
+//!   steps over one input, so the first short event validates the next few
+//!   KiB with it, and the events after are handed out from that text
+//!   (`Ahead`). A lone [`Decoder::decode`] call cannot: the input it is
+//!   given next may be another buffer, so it validates only its event
+//!   (`Unknown`). The step is generic over the two, so `decode` pays nothing
+//!   for the other.
 //! - **Adoption.** A long `data` line cut by a chunk boundary, first in its
 //!   block, becomes the data buffer instead of being copied into it
 //!   (`Data::adopt`): 64 KiB lines read in 4 KiB chunks would otherwise be
@@ -83,6 +90,7 @@ use block::Block;
 use builder::Caps;
 use lines::{LineBuf, Lines};
 use machine::Lent;
+use store::{Ahead, Unknown};
 
 use crate::event::{Buffered, Decoded, Finish};
 use crate::limits::Limits;
@@ -246,11 +254,16 @@ impl Decoder {
     #[must_use = "the decoder may have consumed only part of the input"]
     pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> (Option<Decoded<'a>>, usize) {
         self.release_previous();
-        let (emit, consumed) = self.step(input);
+        let (emit, consumed) = self.step(input, Unknown);
         (self.assemble(emit), consumed)
     }
 
     /// Decodes all of `input`, calling `on_item` for each thing found.
+    ///
+    /// The items are those of a [`Decoder::decode`] loop over `input`, at
+    /// less cost when events are short: `feed` validates the input's text
+    /// across several events at once, where each `decode` call validates
+    /// its own event.
     ///
     /// ```
     /// use ssewire::{Decoded, Decoder};
@@ -304,11 +317,14 @@ impl Decoder {
     where
         F: FnMut(Decoded<'_>) -> ControlFlow<B>,
     {
+        let mut ahead = Ahead::new(input);
         let mut consumed = 0;
         loop {
-            let (item, used) = self.decode(&input[consumed..]);
+            self.release_previous();
+            ahead.base = consumed;
+            let (emit, used) = self.step(&input[consumed..], &mut ahead);
             consumed += used;
-            let Some(item) = item else {
+            let Some(item) = self.assemble(emit) else {
                 return (ControlFlow::Continue(()), consumed);
             };
             if let ControlFlow::Break(value) = on_item(item) {

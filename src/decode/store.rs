@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use core::ops::Range;
 
 use super::Caps;
-use super::utf8::{decoded_len, lossy_vec, max_decoded_len, push_lossy};
+use super::utf8::{decoded_len, lossy_vec, max_decoded_len, push_lossy, valid_prefix};
 
 /// A field value, by where its bytes are.
 pub(super) enum Value<'l> {
@@ -41,14 +41,15 @@ impl Value<'_> {
 /// pass over the stretch of input that holds them ([`InCall::texts`]).
 /// Before the call returns mid-event, the decoder copies them into its own
 /// buffers (`Block::keep`).
-#[derive(Default)]
-pub(super) struct InCall {
+pub(super) struct InCall<K> {
     pub(super) data: Option<Range<usize>>,
     pub(super) event_type: Option<Range<usize>>,
     pub(super) id: Option<Range<usize>>,
     /// Where the first recorded value starts and the last one ends: lines are
     /// read in order, so the input between holds every one.
     span: Option<Range<usize>>,
+    /// What of the input is known to be text already.
+    known: K,
 }
 
 /// Which field of a block a value is recorded for.
@@ -59,7 +60,19 @@ pub(super) enum Field {
     Id,
 }
 
-impl InCall {
+impl<K> InCall<K> {
+    /// A block's values in a call, with what is known of its input.
+    #[inline]
+    pub(super) fn new(known: K) -> InCall<K> {
+        InCall {
+            data: None,
+            event_type: None,
+            id: None,
+            span: None,
+            known,
+        }
+    }
+
     /// Whether no value was recorded (a long line arriving in pieces, say).
     #[inline]
     pub(super) fn is_empty(&self) -> bool {
@@ -90,12 +103,116 @@ impl InCall {
 
     /// Validates the recorded span once; the result hands out each value as
     /// text, or `None` for a value that is not valid UTF-8. Forgets the span.
-    pub(super) fn texts<'i>(&mut self, input: &'i [u8]) -> Texts<'i> {
+    #[inline(always)]
+    pub(super) fn texts<'i>(&mut self, input: &'i [u8]) -> Texts<'i>
+    where
+        K: Known<'i>,
+    {
+        let known = &mut self.known;
+        // A short event whose data lies in the input is likely followed by
+        // more like it. Data joined in the buffer is validated there, and a
+        // long event costs little per byte in calls.
+        let further = self.data.is_some()
+            && self
+                .span
+                .as_ref()
+                .is_some_and(|span| span.len() <= AHEAD / 8);
         let span = self.span.take().and_then(|span| {
-            let text = core::str::from_utf8(input.get(span.clone())?).ok()?;
+            let text = match known.text(&span, further) {
+                Some(text) => text,
+                None => core::str::from_utf8(input.get(span.clone())?).ok()?,
+            };
             Some((span.start, text))
         });
         Texts { input, span }
+    }
+}
+
+/// What of a call's input is known to be text before its values are read.
+pub(super) trait Known<'i> {
+    /// The value at `span` of the call's input as text, if known or found
+    /// valid along with what follows (if `further`); `None` leaves the value
+    /// to be validated alone.
+    fn text(&mut self, span: &Range<usize>, further: bool) -> Option<&'i str>;
+}
+
+/// A lone [`Decoder::decode`](super::Decoder::decode) call: nothing is
+/// validated beyond the event it hands out.
+pub(super) struct Unknown;
+
+impl<'i> Known<'i> for Unknown {
+    #[inline(always)]
+    fn text(&mut self, _: &Range<usize>, _: bool) -> Option<&'i str> {
+        None
+    }
+}
+
+/// The input of [`Decoder::try_feed`](super::Decoder::try_feed), validated
+/// ahead of the call that needs it: its events are each a few short values,
+/// and a `from_utf8` call costs more per call than per byte, so one call
+/// validates what many `decode` steps would each have validated.
+pub(super) struct Ahead<'i> {
+    whole: &'i [u8],
+    /// Where the current step's input starts in `whole`.
+    pub(super) base: usize,
+    /// `text` is `whole[at..]` as far as it was found valid.
+    at: usize,
+    text: &'i str,
+}
+
+/// How far past an event [`Ahead`] validates: far enough that the call
+/// costs little per event, near enough that little is validated for nothing
+/// when the events change shape.
+const AHEAD: usize = 4096;
+
+impl<'i> Ahead<'i> {
+    pub(super) fn new(whole: &'i [u8]) -> Ahead<'i> {
+        Ahead {
+            whole,
+            base: 0,
+            at: 0,
+            text: "",
+        }
+    }
+}
+
+impl<'i> Known<'i> for &mut Ahead<'i> {
+    /// Validates from the value on if it starts past what was validated:
+    /// the value, and [`AHEAD`] bytes more if `further`. `None` for a value
+    /// across an invalid sequence.
+    #[inline]
+    fn text(&mut self, span: &Range<usize>, further: bool) -> Option<&'i str> {
+        let (start, end) = (self.base + span.start, self.base + span.end);
+        // Values come in input order, so each stretch is validated once: a
+        // new one starts past the end of the last.
+        if start >= self.at + self.text.len() {
+            self.at = start;
+            let rest = self.whole.get(start..)?;
+            self.text = if further && rest.len() > span.len() {
+                let stretch = rest.get(..span.len() + AHEAD).unwrap_or(rest);
+                valid_prefix(without_final_char(stretch))
+            } else {
+                valid_prefix(rest.get(..span.len())?)
+            };
+        }
+        self.text.get(start.checked_sub(self.at)?..end - self.at)
+    }
+}
+
+/// `bytes` without the multi-byte char it ends in, complete or not: a chunk
+/// may end inside one, and only what ends in a line break is read as text.
+fn without_final_char(bytes: &[u8]) -> &[u8] {
+    let is_continuation = |b: u8| b & 0xC0 == 0x80;
+    let back = bytes
+        .iter()
+        .rev()
+        .take(4)
+        .take_while(|&&b| is_continuation(b))
+        .count();
+    let before = bytes.len() - back;
+    match before.checked_sub(1).map(|at| bytes[at]) {
+        Some(lead) if lead >= 0xC0 => &bytes[..before - 1],
+        _ => bytes,
     }
 }
 
@@ -404,7 +521,48 @@ pub(super) fn reserve_within(buf: &mut Vec<u8>, additional: usize, limit: usize)
 
 #[cfg(test)]
 mod tests {
-    use super::Ids;
+    use super::{Ahead, Ids, Known, without_final_char};
+
+    /// A stretch validated ahead may end inside a char; the char it ends in
+    /// is dropped, whole or cut, and nothing else.
+    #[test]
+    fn a_stretch_drops_the_char_it_ends_in() {
+        let cases: [(&[u8], &[u8]); 8] = [
+            (b"", b""),
+            (b"ab\n", b"ab\n"),
+            ("a\u{E9}".as_bytes(), b"a"),
+            (&"a\u{20AC}".as_bytes()[..3], b"a"),
+            ("a\u{1F600}".as_bytes(), b"a"),
+            (&"a\u{1F600}".as_bytes()[..4], b"a"),
+            // Not UTF-8 whatever is dropped: left for validation to stop at.
+            (b"a\x80\x80\x80\x80", b"a\x80\x80\x80\x80"),
+            (b"\xE2", b""),
+        ];
+        for (bytes, kept) in cases {
+            assert_eq!(without_final_char(bytes), kept, "{bytes:?}");
+        }
+    }
+
+    /// Values are handed out from one validated stretch while they lie in
+    /// it, by their place in the step's input; one across an invalid byte
+    /// is left to the caller.
+    #[test]
+    fn ahead_hands_out_values_from_one_stretch() {
+        let input = b"data: a\n\ndata: b\n\ndata: c\xFF\n\ndata: d\n\n";
+        let mut ahead = Ahead::new(input);
+        let mut known = &mut ahead;
+        assert_eq!(known.text(&(6..7), true), Some("a"));
+        // Valid from the value up to the byte 0xFF, at 25.
+        assert_eq!((known.at, known.text.len()), (6, 25 - 6));
+        known.base = 9;
+        assert_eq!(known.text(&(6..7), true), Some("b"));
+        assert_eq!(known.at, 6);
+        known.base = 18;
+        assert_eq!(known.text(&(6..8), true), None);
+        known.base = 28;
+        assert_eq!(known.text(&(6..7), false), Some("d"));
+        assert_eq!((known.at, known.text), (34, "d"));
+    }
 
     /// The pending id sits in front of the last event ID: setting, replacing,
     /// committing and discarding it must each leave the two as the standard

@@ -88,6 +88,7 @@ pub fn all() -> Vec<Box<dyn SseParser>> {
         Box::new(russe_peer::Russe),
         Box::new(ssewire_row::SsewireBorrowed),
         Box::new(ssewire_row::SsewireOwned),
+        Box::new(ssewire_row::SsewireFeed),
         Box::new(ssewire_async_row::SsewireAsyncStream),
     ]
 }

@@ -12,6 +12,7 @@ use ssewire::{Decoded, Decoder};
 
 pub struct SsewireBorrowed;
 pub struct SsewireOwned;
+pub struct SsewireFeed;
 
 impl SseParser for SsewireBorrowed {
     fn name(&self) -> &'static str {
@@ -81,6 +82,36 @@ impl SseParser for SsewireOwned {
                     None => break,
                 }
             }
+        }
+        let _ = dec.finish();
+        out
+    }
+}
+
+impl SseParser for SsewireFeed {
+    fn name(&self) -> &'static str {
+        "ssewire (feed)"
+    }
+    fn kind(&self) -> Kind {
+        Kind::Ours
+    }
+    fn note(&self) -> Option<&'static str> {
+        Some(
+            "ssewire (feed): `Decoder::feed(chunk, |item| ..)` per chunk, the README's API; reads the borrowed `Event` as the borrowed row does",
+        )
+    }
+
+    fn parse(&self, chunks: &[&[u8]]) -> Counts {
+        let mut dec = Decoder::new();
+        let mut out = Counts::default();
+        for chunk in chunks {
+            dec.feed(chunk, |item| {
+                if let Decoded::Event(ev) = item {
+                    out.events += 1;
+                    out.data_bytes += ev.data.len() as u64;
+                    std::hint::black_box(&ev);
+                }
+            });
         }
         let _ = dec.finish();
         out
