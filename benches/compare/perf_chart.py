@@ -473,6 +473,28 @@ def block(count_text, bench_text, conf_text, enc_text=""):
         out.append(f"| {wl} | {ch} | {r['borrowed Ir/B']} | {r['owned Ir/B']} | {r['leanest peer']} ({r['peer Ir/B']}) "
                    f"| {bp:.3f}x {met(bp <= 0.8)} | {bs:.3f}x {met(bs <= 1.6)} | {op:.3f}x {met(op < 1)} | "
                    + " | ".join(wall) + " |")
+    fed = [r for r in count_ratios(count_text) if number(r.get("feed Ir/B", "")) is not None]
+    if fed:
+        out += ["", "Through `Decoder::feed`, the README's API (it validates text ahead across short events):", "",
+                "| workload | chunking | feed Ir/B | feed owned Ir/B | leanest peer (Ir/B) | feed / peer (target <= 0.8) "
+                "| feed / scan-validate (target <= 1.6) | feed owned / peer (target < 1) | feed MiB/s "
+                "| feed / fastest (target > 1) |",
+                "|---|---|---:|---:|---|---|---|---|---:|---|"]
+    for r in fed:
+        wl, ch = r["workload"], r["chunking"]
+        f_ir, peer_ir, scan_ir = (number(r[k]) for k in ("feed Ir/B", "peer Ir/B", "scan-validate Ir/B"))
+        fo_ir = number(r.get("feed owned Ir/B", ""))
+        fp, fs = f_ir / peer_ir, f_ir / scan_ir
+        owned = f"{fo_ir / peer_ir:.3f}x {met(fo_ir / peer_ir < 1)}" if fo_ir else "–"
+        cells = mib.get((wl, ch))
+        wall = ["not in timed run", "–"]
+        if cells and cells.get("ssewire (feed)"):
+            f = cells["ssewire (feed)"]
+            peers = {n: v for n, v in cells.items() if v and not n.startswith(BASELINES) and not n.startswith("ssewire")}
+            fast = max(peers, key=peers.get) if peers else None
+            wall = [f"{f:.0f}", f"{f / peers[fast]:.2f}x {met(f / peers[fast] > 1)}" if fast else "–"]
+        out.append(f"| {wl} | {ch} | {r['feed Ir/B']} | {r.get('feed owned Ir/B', '–')} | {r['leanest peer']} ({r['peer Ir/B']}) "
+                   f"| {fp:.3f}x {met(fp <= 0.8)} | {fs:.3f}x {met(fs <= 1.6)} | {owned} | " + " | ".join(wall) + " |")
     out += ["", "| decoder | strict passes | passes fed whole |", "|---|---:|---:|"]
     out += [f"| {a} | {b} | {c} |" for a, b, c in scoreboard(conf_text)]
     enc = encoder_ratios(enc_text)

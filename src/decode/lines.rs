@@ -104,7 +104,7 @@ impl Lines {
 
     /// The next complete line of `input` from `pos`, without its line
     /// ending, and where the line after it starts.
-    #[inline]
+    #[inline(always)]
     pub(super) fn next_line(&mut self, input: &[u8], pos: usize) -> Option<(Range<usize>, usize)> {
         let rest = input.get(pos..)?;
         // A blank line, one in every event, ends at its first byte: no scan.

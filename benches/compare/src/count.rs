@@ -745,13 +745,14 @@ fn render(
         .filter(|&ri| rows[ri].kind() == PKind::Peer)
         .collect();
     let ours = [find("ssewire (borrowed)"), find("ssewire (owned)")];
+    let fed = [find("ssewire (feed)"), find("ssewire (feed, owned)")];
     if !peers.is_empty() && ours.iter().any(Option::is_some) {
         let floor = find("scan-validate");
         let _ = writeln!(
             md,
             "\n## ssewire against the leanest peer and `scan-validate` (Ir/B ratios; lower is leaner)\n\n\
-             | workload | chunking | leanest peer | peer Ir/B | scan-validate Ir/B | borrowed Ir/B | borrowed / peer | borrowed / scan-validate | owned Ir/B | owned / peer |\n\
-             |---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+             | workload | chunking | leanest peer | peer Ir/B | scan-validate Ir/B | borrowed Ir/B | borrowed / peer | borrowed / scan-validate | owned Ir/B | owned / peer | feed Ir/B | feed / peer | feed / scan-validate | feed owned Ir/B | feed owned / peer |\n\
+             |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for (ki, kind) in kinds.iter().enumerate() {
             for (ci, ch) in chunkings.iter().enumerate() {
@@ -768,9 +769,11 @@ fn render(
                 let floor_v = floor.and_then(|ri| per_byte(ki, ri, ci));
                 let b = ours[0].and_then(|ri| per_byte(ki, ri, ci));
                 let o = ours[1].and_then(|ri| per_byte(ki, ri, ci));
+                let f = fed[0].and_then(|ri| per_byte(ki, ri, ci));
+                let fo = fed[1].and_then(|ri| per_byte(ki, ri, ci));
                 let _ = writeln!(
                     md,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     kind.name(),
                     ch.label(),
                     lean.map_or("–", |l| rows[l.0].name()),
@@ -780,7 +783,12 @@ fn render(
                     ratio(b, peer_v),
                     ratio(b, floor_v),
                     fmt(o),
-                    ratio(o, peer_v)
+                    ratio(o, peer_v),
+                    fmt(f),
+                    ratio(f, peer_v),
+                    ratio(f, floor_v),
+                    fmt(fo),
+                    ratio(fo, peer_v)
                 );
             }
         }

@@ -89,6 +89,7 @@ pub fn all() -> Vec<Box<dyn SseParser>> {
         Box::new(ssewire_row::SsewireBorrowed),
         Box::new(ssewire_row::SsewireOwned),
         Box::new(ssewire_row::SsewireFeed),
+        Box::new(ssewire_row::SsewireFeedOwned),
         Box::new(ssewire_async_row::SsewireAsyncStream),
     ]
 }

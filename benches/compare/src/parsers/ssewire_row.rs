@@ -5,7 +5,8 @@
 //! every event into an `OwnedEvent` with `Event::into_owned` (one allocation
 //! per event) and drops it, as an application keeping events would. Default
 //! limits (16 MiB of event data, lines of 16 MiB plus `data: `), above the
-//! 64 KiB events.
+//! 64 KiB events. Two more rows do the same through `Decoder::feed`, the
+//! README's API, which validates text ahead across short events.
 
 use super::{Counts, Kind, SseParser};
 use ssewire::{Decoded, Decoder};
@@ -13,6 +14,7 @@ use ssewire::{Decoded, Decoder};
 pub struct SsewireBorrowed;
 pub struct SsewireOwned;
 pub struct SsewireFeed;
+pub struct SsewireFeedOwned;
 
 impl SseParser for SsewireBorrowed {
     fn name(&self) -> &'static str {
@@ -110,6 +112,36 @@ impl SseParser for SsewireFeed {
                     out.events += 1;
                     out.data_bytes += ev.data.len() as u64;
                     std::hint::black_box(&ev);
+                }
+            });
+        }
+        let _ = dec.finish();
+        out
+    }
+}
+
+impl SseParser for SsewireFeedOwned {
+    fn name(&self) -> &'static str {
+        "ssewire (feed, owned)"
+    }
+    fn kind(&self) -> Kind {
+        Kind::Ours
+    }
+    fn note(&self) -> Option<&'static str> {
+        Some(
+            "ssewire (feed, owned): as the feed row, then `Event::into_owned()` on every event, dropped after counting, as the owned row does",
+        )
+    }
+
+    fn parse(&self, chunks: &[&[u8]]) -> Counts {
+        let mut dec = Decoder::new();
+        let mut out = Counts::default();
+        for chunk in chunks {
+            dec.feed(chunk, |item| {
+                if let Decoded::Event(ev) = item {
+                    let owned = std::hint::black_box(ev.into_owned());
+                    out.events += 1;
+                    out.data_bytes += owned.data().len() as u64;
                 }
             });
         }
