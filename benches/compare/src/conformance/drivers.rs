@@ -71,6 +71,7 @@ pub fn all() -> Vec<(&'static str, Driver)> {
         ("ssewire (borrowed)", ssewire_borrowed),
         ("ssewire (owned)", ssewire_owned),
         ("ssewire-async (stream)", ssewire_async_stream),
+        ("ssewire (feed)", ssewire_feed),
     ]
 }
 
@@ -97,6 +98,29 @@ fn ssewire_borrowed(chunks: &[&[u8]]) -> Outcome {
                 None => break,
             }
         }
+    }
+    let _ = dec.finish();
+    out.push(Rec::LastId(dec.last_event_id().to_string()));
+    Ok(out)
+}
+
+fn ssewire_feed(chunks: &[&[u8]]) -> Outcome {
+    let mut dec = ssewire::Decoder::new();
+    let mut out = Vec::new();
+    for chunk in chunks {
+        dec.feed(chunk, |item| match item {
+            ssewire::Decoded::Event(ev) => out.push(Rec::Event {
+                event: ev.event_type.to_string(),
+                data: ev.data.to_string(),
+                id: ev.last_event_id.to_string(),
+            }),
+            ssewire::Decoded::Retry(time) => {
+                out.push(Rec::Retry(
+                    u64::try_from(time.as_millis()).unwrap_or(u64::MAX),
+                ));
+            }
+            _ => {}
+        });
     }
     let _ = dec.finish();
     out.push(Rec::LastId(dec.last_event_id().to_string()));

@@ -388,7 +388,8 @@ mod tests {
         assert_eq!(base64_decode(""), b"");
     }
 
-    /// Every ssewire row (both core rows and the ssewire-async stream row)
+    /// Every ssewire row (the core rows, `decode` and `feed`, and the
+    /// ssewire-async stream row)
     /// decodes the whole corpus at every chunk size.
     #[test]
     fn ssewire_rows_pass_the_corpus_strictly() {
