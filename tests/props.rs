@@ -14,7 +14,7 @@ mod common;
 #[path = "reference/mod.rs"]
 mod reference;
 
-use common::{Item, decode_split, plain};
+use common::{Item, decode_split, decode_split_by, plain};
 use proptest::prelude::*;
 use reference::{RefItem, reference_decode};
 use ssewire::{Decoder, EncodeError, Limits, Message};
@@ -87,13 +87,7 @@ fn decode_loop_split(
     input: &[u8],
     sizes: &[usize],
 ) -> (Vec<Item>, String, ssewire::Finish) {
-    let mut items = Vec::new();
-    let mut rest = input;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let n = sizes[i % sizes.len()].clamp(1, rest.len());
-        i += 1;
-        let mut chunk = &rest[..n];
+    decode_split_by(decoder, input, sizes, |decoder, mut chunk, items| {
         loop {
             let (item, consumed) = decoder.decode(chunk);
             chunk = &chunk[consumed..];
@@ -102,10 +96,7 @@ fn decode_loop_split(
                 None => break,
             }
         }
-        rest = &rest[n..];
-    }
-    let finish = decoder.finish();
-    (items, decoder.last_event_id().to_owned(), finish)
+    })
 }
 
 fn to_reference_items(items: Vec<Item>) -> Vec<RefItem> {

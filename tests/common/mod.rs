@@ -60,13 +60,26 @@ pub fn decode_split(
     input: &[u8],
     sizes: &[usize],
 ) -> (Vec<Item>, String, ssewire::Finish) {
+    decode_split_by(decoder, input, sizes, |decoder, chunk, items| {
+        decoder.feed(chunk, |item| items.push(plain(item.into_owned())));
+    })
+}
+
+/// [`decode_split`], with each chunk given to the decoder by `feed_chunk`,
+/// which appends the chunk's items.
+pub fn decode_split_by(
+    decoder: &mut Decoder,
+    input: &[u8],
+    sizes: &[usize],
+    mut feed_chunk: impl FnMut(&mut Decoder, &[u8], &mut Vec<Item>),
+) -> (Vec<Item>, String, ssewire::Finish) {
     let mut items = Vec::new();
     let mut rest = input;
     let mut i = 0;
     while !rest.is_empty() {
         let n = sizes[i % sizes.len()].clamp(1, rest.len());
         i += 1;
-        decoder.feed(&rest[..n], |item| items.push(plain(item.into_owned())));
+        feed_chunk(decoder, &rest[..n], &mut items);
         rest = &rest[n..];
     }
     let finish = decoder.finish();

@@ -86,10 +86,10 @@ pub fn all() -> Vec<Box<dyn SseParser>> {
         Box::new(sse_parse_peer::SseParse),
         Box::new(sseer_peer::Sseer),
         Box::new(russe_peer::Russe),
-        Box::new(ssewire_row::SsewireBorrowed),
-        Box::new(ssewire_row::SsewireOwned),
-        Box::new(ssewire_row::SsewireFeed),
-        Box::new(ssewire_row::SsewireFeedOwned),
+        Box::new(ssewire_row::Ssewire::<false, false>),
+        Box::new(ssewire_row::Ssewire::<false, true>),
+        Box::new(ssewire_row::Ssewire::<true, false>),
+        Box::new(ssewire_row::Ssewire::<true, true>),
         Box::new(ssewire_async_row::SsewireAsyncStream),
     ]
 }
