@@ -99,6 +99,30 @@ fn decode_loop_split(
     })
 }
 
+/// The decoder, fed `input` in pieces of `sizes`, gives the reference's
+/// items and last event ID.
+fn matches_reference(input: &[u8], sizes: &[usize]) -> Result<(), TestCaseError> {
+    let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
+    let (items, last_event_id, _) = decode_split(&mut decoder, input, sizes);
+    let expected = reference_decode(input);
+    prop_assert_eq!(to_reference_items(items), expected.items);
+    prop_assert_eq!(last_event_id, expected.last_event_id);
+    Ok(())
+}
+
+/// `feed` and a `decode` loop give the same items, last event ID and finish.
+fn feed_matches_decode_loop(
+    input: &[u8],
+    sizes: &[usize],
+    comments: bool,
+) -> Result<(), TestCaseError> {
+    let build = || Decoder::builder().comments(comments).build();
+    let fed = decode_split(&mut build(), input, sizes);
+    let looped = decode_loop_split(&mut build(), input, sizes);
+    prop_assert_eq!(fed, looped);
+    Ok(())
+}
+
 fn to_reference_items(items: Vec<Item>) -> Vec<RefItem> {
     items
         .into_iter()
@@ -143,28 +167,17 @@ proptest! {
 
     #[test]
     fn decoder_equals_the_reference(input in stream(), sizes in splits()) {
-        let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
-        let (items, last_event_id, _) = decode_split(&mut decoder, &input, &sizes);
-        let expected = reference_decode(&input);
-        prop_assert_eq!(to_reference_items(items), expected.items);
-        prop_assert_eq!(last_event_id, expected.last_event_id);
+        matches_reference(&input, &sizes)?;
     }
 
     #[test]
     fn decoder_equals_the_reference_on_arbitrary_bytes(input in proptest::collection::vec(any::<u8>(), 0..200), sizes in splits()) {
-        let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
-        let (items, last_event_id, _) = decode_split(&mut decoder, &input, &sizes);
-        let expected = reference_decode(&input);
-        prop_assert_eq!(to_reference_items(items), expected.items);
-        prop_assert_eq!(last_event_id, expected.last_event_id);
+        matches_reference(&input, &sizes)?;
     }
 
     #[test]
     fn feed_equals_the_decode_loop(input in stream(), sizes in splits(), comments in any::<bool>()) {
-        let build = || Decoder::builder().comments(comments).build();
-        let fed = decode_split(&mut build(), &input, &sizes);
-        let looped = decode_loop_split(&mut build(), &input, &sizes);
-        prop_assert_eq!(fed, looped);
+        feed_matches_decode_loop(&input, &sizes, comments)?;
     }
 
     #[test]
@@ -193,18 +206,11 @@ proptest! {
 
     #[test]
     fn feed_equals_the_decode_loop_over_many_events(input in event_stream(), sizes in long_splits(), comments in any::<bool>()) {
-        let build = || Decoder::builder().comments(comments).build();
-        let fed = decode_split(&mut build(), &input, &sizes);
-        let looped = decode_loop_split(&mut build(), &input, &sizes);
-        prop_assert_eq!(fed, looped);
+        feed_matches_decode_loop(&input, &sizes, comments)?;
     }
 
     #[test]
     fn decoder_equals_the_reference_over_many_events(input in event_stream(), sizes in long_splits()) {
-        let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
-        let (items, last_event_id, _) = decode_split(&mut decoder, &input, &sizes);
-        let expected = reference_decode(&input);
-        prop_assert_eq!(to_reference_items(items), expected.items);
-        prop_assert_eq!(last_event_id, expected.last_event_id);
+        matches_reference(&input, &sizes)?;
     }
 }
