@@ -3,7 +3,8 @@
 # - each package below on its own declared `rust-version` (ssewire with and
 #   without `std`);
 # - ssewire for wasm32-unknown-unknown (with `std`) and for
-#   thumbv7em-none-eabihf (without: no_std + alloc, no OS).
+#   thumbv7em-none-eabihf (without: no_std + alloc, no OS), and for
+#   thumbv6m-none-eabi, which has no `Arc`.
 # It installs the toolchains and targets itself. A build failure fails CI; a
 # toolchain or target that cannot be installed prints one `SKIP:` line and the
 # other builds go on.
@@ -94,5 +95,10 @@ fi
 if have_target thumbv7em-none-eabihf; then
   step "ssewire for thumbv7em-none-eabihf, without std"
   cargo build --locked -p ssewire --target thumbv7em-none-eabihf --no-default-features
+fi
+# No atomic compare-and-swap, so no `Arc`: owned events never share text.
+if have_target thumbv6m-none-eabi; then
+  step "ssewire for thumbv6m-none-eabi, without std or Arc"
+  cargo build --locked -p ssewire --target thumbv6m-none-eabi --no-default-features
 fi
 step "targets done"

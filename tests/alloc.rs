@@ -92,6 +92,39 @@ fn owned_path_allocates_at_most_once_per_event() {
 }
 
 #[test]
+fn owned_events_from_feed_share_an_allocation_per_stretch() {
+    // Held for the whole test: other tests allocate while they set up.
+    let _serial = serial();
+    let tokens = workloads::generate(Kind::Tokens, 1 << 20);
+    let events = usize::try_from(tokens.events).expect("fits");
+    for chunk_size in [tokens.bytes.len(), 4096] {
+        let mut decoder = Decoder::new();
+        let mut kept = Vec::with_capacity(events);
+        let ((), usage) = measure(|| {
+            for chunk in tokens.bytes.chunks(chunk_size) {
+                decoder.feed(chunk, |item| {
+                    if let Decoded::Event(event) = item {
+                        kept.push(event.into_owned());
+                    }
+                });
+            }
+        });
+        let allocations = usage.allocations;
+        println!(
+            "feed, owned, {chunk_size}-byte chunks: {allocations} allocations for {} events",
+            kept.len()
+        );
+        assert_eq!(kept.len(), events);
+        // One per stretch of a few KiB, a copy for each event that crosses
+        // the end of one, and the decoder's buffers.
+        assert!(
+            allocations * 50 < tokens.events,
+            "{allocations} for {events} events"
+        );
+    }
+}
+
+#[test]
 fn encoding_into_a_reused_vec_allocates_nothing() {
     // Held for the whole test: other tests allocate while they set up.
     let _serial = serial();

@@ -75,6 +75,7 @@ impl DecoderBuilder {
             caps: Caps::from(self.limits),
             comments: self.comments,
             lent: Lent::Nothing,
+            keeping: false,
         }
     }
 }

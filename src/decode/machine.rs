@@ -8,7 +8,7 @@ use super::block::Borrowed;
 use super::rules::{self, LineKind};
 use super::store::{InCall, Known, Value};
 use crate::error::DecodeError;
-use crate::event::{Decoded, Event};
+use crate::event::{Decoded, Event, SharedText};
 
 /// What the previous call handed out, borrowed from the decoder's buffers:
 /// they are cleared at the start of the next call, not before.
@@ -210,7 +210,11 @@ impl Decoder {
 
     /// Turns what [`Decoder::step`] decided into borrowed output.
     #[inline(always)]
-    pub(super) fn assemble<'a>(&'a mut self, emit: Emit<'a>) -> Option<Decoded<'a>> {
+    pub(super) fn assemble<'a>(
+        &'a mut self,
+        emit: Emit<'a>,
+        shared: Option<&'a SharedText<'a>>,
+    ) -> Option<Decoded<'a>> {
         match emit {
             Emit::Nothing => None,
             Emit::Retry(millis) => Some(Decoded::Retry(Duration::from_millis(millis))),
@@ -219,7 +223,8 @@ impl Decoder {
             Emit::CommentInLine(at) => Some(Decoded::Comment(self.line.lent_comment(at))),
             Emit::Event(borrowed) => {
                 let Decoder { block, line, .. } = self;
-                let event: Event<'a> = block.event(borrowed, line.scratch());
+                let mut event: Event<'a> = block.event(borrowed, line.scratch());
+                event.shared = shared;
                 Some(Decoded::Event(event))
             }
         }

@@ -116,6 +116,8 @@ pub struct Decoder {
     caps: Caps,
     comments: bool,
     lent: Lent,
+    /// Whether `try_feed` saw events made owned ([`Ahead`]).
+    keeping: bool,
 }
 
 // One decoder per connection: keep it within 160 bytes (its four buffers
@@ -255,7 +257,7 @@ impl Decoder {
     pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> (Option<Decoded<'a>>, usize) {
         self.release_previous();
         let (emit, consumed) = self.step(input, Unknown);
-        (self.assemble(emit), consumed)
+        (self.assemble(emit, None), consumed)
     }
 
     /// Decodes all of `input`, calling `on_item` for each thing found.
@@ -263,7 +265,9 @@ impl Decoder {
     /// The items are those of a [`Decoder::decode`] loop over `input`, at
     /// less cost when events are short: `feed` validates the input's text
     /// across several events at once, where each `decode` call validates
-    /// its own event.
+    /// its own event. While most events are made owned
+    /// ([`Event::into_owned`](crate::Event::into_owned)), those with no ID
+    /// share a copy of that text instead of taking an allocation each.
     ///
     /// ```
     /// use ssewire::{Decoded, Decoder};
@@ -317,20 +321,22 @@ impl Decoder {
     where
         F: FnMut(Decoded<'_>) -> ControlFlow<B>,
     {
-        let mut ahead = Ahead::new(input);
+        let mut ahead = Ahead::new(input, self.keeping);
         let mut consumed = 0;
-        loop {
+        let flow = loop {
             self.release_previous();
             ahead.base = consumed;
             let (emit, used) = self.step(&input[consumed..], &mut ahead);
             consumed += used;
-            let Some(item) = self.assemble(emit) else {
-                return (ControlFlow::Continue(()), consumed);
+            let Some(item) = self.assemble(emit, ahead.shared()) else {
+                break ControlFlow::Continue(());
             };
             if let ControlFlow::Break(value) = on_item(item) {
-                return (ControlFlow::Break(value), consumed);
+                break ControlFlow::Break(value);
             }
-        }
+        };
+        self.keeping = ahead.keeping();
+        (flow, consumed)
     }
 
     /// Ends the stream: discards an incomplete event, as the standard

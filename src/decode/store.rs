@@ -12,6 +12,7 @@ use core::ops::Range;
 
 use super::Caps;
 use super::utf8::{decoded_len, lossy_vec, max_decoded_len, push_lossy, valid_prefix};
+use crate::event::SharedText;
 
 /// A field value, by where its bytes are.
 pub(super) enum Value<'l> {
@@ -158,6 +159,12 @@ pub(super) struct Ahead<'i> {
     /// `text` is `whole[at..]` as far as it was found valid.
     at: usize,
     text: &'i str,
+    /// `text`, with what the owned events in it may share.
+    shared: Option<SharedText<'i>>,
+    /// Whether events are being kept, so that the next stretch is worth
+    /// copying for them to share: most of the last stretch's were, or
+    /// (before the first) of the decoder's last call.
+    keeping: bool,
 }
 
 /// How far past an event [`Ahead`] validates: far enough that the call
@@ -165,14 +172,37 @@ pub(super) struct Ahead<'i> {
 /// when the events change shape.
 const AHEAD: usize = 4096;
 
+/// A stretch at least this long may be copied for the owned events in it
+/// to share ([`SharedText`]); a shorter one holds few events, and a copy of
+/// their own costs about as much.
+const SHARE_MIN: usize = 256;
+
 impl<'i> Ahead<'i> {
-    pub(super) fn new(whole: &'i [u8]) -> Ahead<'i> {
+    /// Validates `whole` ahead; `keeping` if the decoder's last call had
+    /// events kept.
+    pub(super) fn new(whole: &'i [u8], keeping: bool) -> Ahead<'i> {
         Ahead {
             whole,
             base: 0,
             at: 0,
             text: "",
+            shared: None,
+            keeping,
         }
+    }
+
+    /// The last stretch, for the owned events that lie in it.
+    #[inline]
+    pub(super) fn shared(&self) -> Option<&SharedText<'i>> {
+        self.shared.as_ref()
+    }
+
+    /// Whether events are being kept, for the decoder's next call.
+    #[inline]
+    pub(super) fn keeping(&self) -> bool {
+        self.shared
+            .as_ref()
+            .map_or(self.keeping, SharedText::mostly_kept)
     }
 }
 
@@ -193,8 +223,16 @@ impl<'i> Known<'i> for &mut Ahead<'i> {
             let stretch = rest.get(..span.len() + AHEAD).unwrap_or(rest);
             self.at = start;
             self.text = valid_prefix(without_final_char(stretch));
+            let keeping = self.keeping();
+            self.keeping = keeping;
+            self.shared =
+                (self.text.len() >= SHARE_MIN).then(|| SharedText::new(self.text, keeping));
         }
-        self.text.get(start.checked_sub(self.at)?..end - self.at)
+        let text = self.text.get(start.checked_sub(self.at)?..end - self.at)?;
+        if let Some(shared) = &mut self.shared {
+            shared.note_served();
+        }
+        Some(text)
     }
 }
 
@@ -548,7 +586,7 @@ mod tests {
     #[test]
     fn ahead_hands_out_values_from_one_stretch() {
         let input = b"data: a\n\ndata: b\n\ndata: c\xFF\n\ndata: d\n\n";
-        let mut ahead = Ahead::new(input);
+        let mut ahead = Ahead::new(input, false);
         let mut known = &mut ahead;
         assert_eq!(known.text(&(6..7), true), Some("a"));
         // Valid from the value up to the byte 0xFF, at 25.

@@ -3,9 +3,12 @@
 
 mod owned;
 
+pub(crate) use owned::SharedText;
 pub use owned::{OwnedDecoded, OwnedEvent};
 
 use alloc::string::String;
+use core::fmt;
+use core::hash::{Hash, Hasher};
 use core::time::Duration;
 
 use crate::encode::Message;
@@ -27,7 +30,7 @@ use crate::error::DecodeError;
 /// assert_eq!(event.data, "1\n2");
 /// assert_eq!(event.last_event_id, "7");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct Event<'a> {
     /// The `event` field's value, or `"message"` when it was unset or empty.
@@ -45,6 +48,36 @@ pub struct Event<'a> {
     /// Whether the block had its own `id` field, so that `last_event_id` was
     /// set by it rather than carried over from an earlier block.
     pub own_id: bool,
+    /// The text [`Decoder::feed`](crate::Decoder::feed) validated at once,
+    /// if the event was read from it: [`Event::into_owned`] shares it.
+    pub(crate) shared: Option<&'a SharedText<'a>>,
+}
+
+// By field values, wherever the strings lie.
+impl PartialEq for Event<'_> {
+    fn eq(&self, other: &Event<'_>) -> bool {
+        self.fields() == other.fields()
+    }
+}
+
+impl Eq for Event<'_> {}
+
+impl Hash for Event<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.fields().hash(state);
+    }
+}
+
+impl fmt::Debug for Event<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("event_type", &self.event_type)
+            .field("data", &self.data)
+            .field("last_event_id", &self.last_event_id)
+            .field("own_type", &self.own_type)
+            .field("own_id", &self.own_id)
+            .finish()
+    }
 }
 
 impl<'a> Event<'a> {
@@ -67,7 +100,19 @@ impl<'a> Event<'a> {
             last_event_id,
             own_type: false,
             own_id: false,
+            shared: None,
         }
+    }
+
+    /// The fields that make the event, for comparing and hashing.
+    fn fields(&self) -> (&str, &str, &str, bool, bool) {
+        (
+            self.event_type,
+            self.data,
+            self.last_event_id,
+            self.own_type,
+            self.own_id,
+        )
     }
 
     /// Sets [`Event::own_type`] and [`Event::own_id`], which [`Event::new`]
@@ -149,7 +194,10 @@ impl<'a> Event<'a> {
         }
         message
     }
-    /// Copies the event into an [`OwnedEvent`], in one allocation.
+    /// Copies the event into an [`OwnedEvent`], in one allocation; or, for
+    /// an event with no ID that [`Decoder::feed`](crate::Decoder::feed)
+    /// read while most events are being made owned, shares one copy of the
+    /// text it lies in with the events around it (see [`OwnedEvent`]).
     ///
     /// ```
     /// # use ssewire::{Decoded, Decoder};
@@ -197,8 +245,9 @@ pub enum Decoded<'a> {
 
 impl Decoded<'_> {
     /// Copies the item into an [`OwnedDecoded`], to keep past the decoder's
-    /// next call or send to another thread. An event takes one allocation,
-    /// a comment one; the other items none.
+    /// next call or send to another thread. An event takes at most one
+    /// allocation (see [`Event::into_owned`]), a comment one; the other
+    /// items none.
     ///
     /// ```
     /// use ssewire::{Decoder, OwnedDecoded};

@@ -2,8 +2,12 @@
 //! `decode` call or sending to another thread.
 
 use alloc::string::String;
+#[cfg(target_has_atomic = "ptr")]
+use alloc::sync::Arc;
 use core::fmt;
 use core::hash::{Hash, Hasher};
+#[cfg(target_has_atomic = "ptr")]
+use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 
 use super::{Decoded, Event};
@@ -15,16 +19,73 @@ use crate::error::DecodeError;
 /// The three strings share one allocation; the default type `message` is not
 /// copied, and an event with only that type, empty data and no ID allocates
 /// nothing.
+///
+/// An event from [`Decoder::feed`](crate::Decoder::feed) with no ID may
+/// instead share, through an [`Arc`](alloc::sync::Arc), a copy of the
+/// stretch of text `feed` validated at once (at most about 4.5 KiB) with
+/// the other events in it: one allocation for them all. `feed` copies a
+/// stretch only while at least half the events of the one before were made
+/// owned, so a few events kept among many keep no stretch alive, and the
+/// events that share one hold at most about twice what copies of their own
+/// would. Either way the event reads the same.
 #[derive(Clone)]
 pub struct OwnedEvent {
-    /// Type (unless `message_type`), data and ID, back to back.
-    text: String,
-    type_end: usize,
-    data_end: usize,
+    text: Text,
     /// The type is `message` and is not in `text`.
     message_type: bool,
     own_type: bool,
     own_id: bool,
+}
+
+/// Where an [`OwnedEvent`]'s strings are.
+#[derive(Clone)]
+enum Text {
+    /// Type (unless `message_type`), data and ID, back to back.
+    Own {
+        text: String,
+        type_end: usize,
+        data_end: usize,
+    },
+    /// The type and data of an event with no ID, as ranges of text shared
+    /// with other events (a few KiB: `u16` offsets).
+    #[cfg(target_has_atomic = "ptr")]
+    Shared {
+        text: Arc<str>,
+        event_type: Span,
+        data: Span,
+    },
+}
+
+/// A range of shared text.
+#[cfg(target_has_atomic = "ptr")]
+#[derive(Clone, Copy)]
+struct Span {
+    start: u16,
+    end: u16,
+}
+
+#[cfg(target_has_atomic = "ptr")]
+impl Span {
+    /// Where `part` lies in `text`, if it does (an empty part lies anywhere).
+    fn of(part: &str, text: &str) -> Option<Span> {
+        if part.is_empty() {
+            return Some(Span { start: 0, end: 0 });
+        }
+        let start = part.as_ptr().addr().checked_sub(text.as_ptr().addr())?;
+        let end = start.checked_add(part.len())?;
+        if end > text.len() {
+            return None;
+        }
+        Some(Span {
+            start: u16::try_from(start).ok()?,
+            end: u16::try_from(end).ok()?,
+        })
+    }
+
+    fn get(self, text: &str) -> &str {
+        text.get(usize::from(self.start)..usize::from(self.end))
+            .unwrap_or_default()
+    }
 }
 
 // Kept to the size it had with the type always copied.
@@ -66,9 +127,14 @@ impl OwnedEvent {
     #[must_use]
     pub fn event_type(&self) -> &str {
         if self.message_type {
-            MESSAGE
-        } else {
-            &self.text[..self.type_end]
+            return MESSAGE;
+        }
+        match &self.text {
+            Text::Own { text, type_end, .. } => &text[..*type_end],
+            #[cfg(target_has_atomic = "ptr")]
+            Text::Shared {
+                text, event_type, ..
+            } => event_type.get(text),
         }
     }
 
@@ -84,7 +150,15 @@ impl OwnedEvent {
     /// ```
     #[must_use]
     pub fn data(&self) -> &str {
-        &self.text[self.type_end..self.data_end]
+        match &self.text {
+            Text::Own {
+                text,
+                type_end,
+                data_end,
+            } => &text[*type_end..*data_end],
+            #[cfg(target_has_atomic = "ptr")]
+            Text::Shared { text, data, .. } => data.get(text),
+        }
     }
 
     /// The last event ID in force; see [`Event::last_event_id`].
@@ -99,7 +173,12 @@ impl OwnedEvent {
     /// ```
     #[must_use]
     pub fn last_event_id(&self) -> &str {
-        &self.text[self.data_end..]
+        match &self.text {
+            Text::Own { text, data_end, .. } => &text[*data_end..],
+            // Only an event with no ID shares its text.
+            #[cfg(target_has_atomic = "ptr")]
+            Text::Shared { .. } => "",
+        }
     }
 
     /// Whether the block named its own type; see [`Event::own_type`].
@@ -149,6 +228,7 @@ impl OwnedEvent {
             last_event_id: self.last_event_id(),
             own_type: self.own_type,
             own_id: self.own_id,
+            shared: None,
         }
     }
 }
@@ -183,6 +263,9 @@ impl fmt::Debug for OwnedEvent {
 impl From<Event<'_>> for OwnedEvent {
     /// See [`Event::into_owned`].
     fn from(event: Event<'_>) -> OwnedEvent {
+        if let Some(owned) = event.shared.and_then(|shared| shared.share(&event)) {
+            return owned;
+        }
         let message_type = event.event_type == MESSAGE;
         let event_type = if message_type { "" } else { event.event_type };
         let type_end = event_type.len();
@@ -198,12 +281,102 @@ impl From<Event<'_>> for OwnedEvent {
             text
         };
         OwnedEvent {
-            text,
-            type_end,
-            data_end,
+            text: Text::Own {
+                text,
+                type_end,
+                data_end,
+            },
             message_type,
             own_type: event.own_type,
             own_id: event.own_id,
+        }
+    }
+}
+
+/// Text of the input that [`Decoder::feed`](crate::Decoder::feed) validated
+/// at once, and what the owned events lying in it may share.
+///
+/// Copying the text costs about as much as copying the events in it, and
+/// an owned event sharing the copy keeps all of it alive; so the decoder
+/// copies a stretch only while most events of the last one were kept.
+pub(crate) struct SharedText<'i> {
+    /// The text, where it lies in the input.
+    text: &'i str,
+    #[cfg(target_has_atomic = "ptr")]
+    copy: Option<Arc<str>>,
+    /// Events handed out from the text.
+    served: usize,
+    /// Of those, events that could share the text and were made owned.
+    #[cfg(target_has_atomic = "ptr")]
+    kept: AtomicUsize,
+}
+
+impl<'i> SharedText<'i> {
+    /// `text`, copied if `copy`.
+    #[inline]
+    pub(crate) fn new(text: &'i str, copy: bool) -> SharedText<'i> {
+        #[cfg(not(target_has_atomic = "ptr"))]
+        let _ = copy;
+        SharedText {
+            text,
+            #[cfg(target_has_atomic = "ptr")]
+            copy: copy.then(|| Arc::from(text)),
+            served: 0,
+            #[cfg(target_has_atomic = "ptr")]
+            kept: AtomicUsize::new(0),
+        }
+    }
+
+    /// One more event was handed out from the text.
+    #[inline]
+    pub(crate) fn note_served(&mut self) {
+        self.served += 1;
+    }
+
+    /// Whether the stretch after this one is worth copying: at least half
+    /// the events handed out from this one were kept, so that the copy
+    /// holds at most about twice what copies of their own would.
+    #[inline]
+    pub(crate) fn mostly_kept(&self) -> bool {
+        #[cfg(target_has_atomic = "ptr")]
+        let kept = self.kept.load(Ordering::Relaxed);
+        #[cfg(not(target_has_atomic = "ptr"))]
+        let kept = 0_usize;
+        // An `Event` is `Copy`, so one event may be counted more than once.
+        self.served > 0 && kept.saturating_mul(2) >= self.served
+    }
+
+    /// `event` as an [`OwnedEvent`] sharing the copy, if its strings lie in
+    /// the text (the default type `message` and an empty ID need not) and
+    /// the text was copied. Notes that an event that could share was kept.
+    #[inline]
+    fn share(&self, event: &Event<'_>) -> Option<OwnedEvent> {
+        #[cfg(target_has_atomic = "ptr")]
+        {
+            // The decoder holds the last event ID, out of the input.
+            if !event.last_event_id.is_empty() {
+                return None;
+            }
+            let data = Span::of(event.data, self.text)?;
+            self.kept.fetch_add(1, Ordering::Relaxed);
+            let message_type = event.event_type == MESSAGE;
+            let event_type = if message_type { "" } else { event.event_type };
+            let event_type = Span::of(event_type, self.text)?;
+            Some(OwnedEvent {
+                text: Text::Shared {
+                    text: Arc::clone(self.copy.as_ref()?),
+                    event_type,
+                    data,
+                },
+                message_type,
+                own_type: event.own_type,
+                own_id: event.own_id,
+            })
+        }
+        #[cfg(not(target_has_atomic = "ptr"))]
+        {
+            let _ = (event, self.text);
+            None
         }
     }
 }
@@ -234,5 +407,137 @@ pub enum OwnedDecoded {
 impl From<Decoded<'_>> for OwnedDecoded {
     fn from(item: Decoded<'_>) -> OwnedDecoded {
         item.into_owned()
+    }
+}
+
+#[cfg(all(test, target_has_atomic = "ptr"))]
+mod tests {
+    use alloc::format;
+    use alloc::sync::Arc;
+    use alloc::vec::Vec;
+
+    use super::{OwnedEvent, Text};
+    use crate::{Decoded, Decoder};
+
+    /// The text an event shares, if it does.
+    fn shared(event: &OwnedEvent) -> Option<&Arc<str>> {
+        match &event.text {
+            Text::Shared { text, .. } => Some(text),
+            Text::Own { .. } => None,
+        }
+    }
+
+    /// Data-only events of 20 bytes, a few hundred to a stretch, every
+    /// fifth with its own type.
+    fn tokens(range: core::ops::Range<usize>) -> Vec<u8> {
+        range
+            .flat_map(|i| {
+                let event_type = if i % 5 == 0 { "event: t\n" } else { "" };
+                format!("{event_type}data: token {i:05}\n\n").into_bytes()
+            })
+            .collect()
+    }
+
+    /// Feeds `input` in `chunk`-byte pieces, making owned the events for
+    /// which `keep` holds.
+    fn feed(
+        decoder: &mut Decoder,
+        input: &[u8],
+        chunk: usize,
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, OwnedEvent)> {
+        let mut kept = Vec::new();
+        let mut index = 0;
+        for piece in input.chunks(chunk) {
+            decoder.feed(piece, |item| {
+                if let Decoded::Event(event) = item {
+                    if keep(index) {
+                        kept.push((index, event.into_owned()));
+                    }
+                    index += 1;
+                }
+            });
+        }
+        kept
+    }
+
+    fn assert_token(index: usize, event: &OwnedEvent) {
+        let event_type = if index % 5 == 0 { "t" } else { "message" };
+        assert_eq!(
+            (event.event_type(), event.data(), event.last_event_id()),
+            (event_type, format!("token {index:05}").as_str(), ""),
+            "event {index}"
+        );
+        assert_eq!(event.own_type(), index % 5 == 0);
+    }
+
+    /// Kept events share the text of each stretch after the first, one
+    /// allocation for the stretch, and read the same as copies, also once
+    /// the decoder and the input are gone.
+    #[test]
+    fn kept_events_share_the_stretches_after_the_first() {
+        let input = tokens(0..2000);
+        for chunk in [input.len(), 4096, 1000] {
+            let mut decoder = Decoder::new();
+            let kept = feed(&mut decoder, &input, chunk, |_| true);
+            drop(decoder);
+            assert_eq!(kept.len(), 2000);
+            assert!(
+                shared(&kept[0].1).is_none(),
+                "{chunk}: the first stretch is copied"
+            );
+            let sharing = kept
+                .iter()
+                .filter(|(_, event)| shared(event).is_some())
+                .count();
+            assert!(sharing > 1500, "{chunk}: {sharing} of 2000 share");
+            let stretches = kept
+                .windows(2)
+                .filter(|pair| match (shared(&pair[0].1), shared(&pair[1].1)) {
+                    (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+                    (a, b) => a.is_some() != b.is_some(),
+                })
+                .count();
+            assert!(stretches < 2000 / 20, "{chunk}: {stretches} stretches");
+            for (index, event) in &kept {
+                assert_token(*index, event);
+                assert_eq!(*event, OwnedEvent::from(event.as_event()));
+            }
+        }
+        drop(input);
+    }
+
+    /// The decoder copies a stretch only while at least half the events of
+    /// the last one are kept: not for events read where they lie, nor for
+    /// a few kept among many; and never for an event with an ID.
+    #[test]
+    fn stretches_are_copied_only_while_most_events_are_kept() {
+        let input = tokens(0..2000);
+        let mut decoder = Decoder::new();
+        let rare = feed(&mut decoder, &input, input.len(), |index| index % 3 == 0);
+        assert!(rare.iter().all(|(_, event)| shared(event).is_none()));
+        for (index, event) in &rare {
+            assert_token(*index, event);
+        }
+        // Keeping every event from here on: sharing resumes after a stretch
+        // (but for the event that crosses the end of each, validated alone).
+        let all = feed(&mut decoder, &input, input.len(), |_| true);
+        assert!(shared(&all[0].1).is_none());
+        let sharing = all
+            .iter()
+            .filter(|(_, event)| shared(event).is_some())
+            .count();
+        assert!(sharing > 1500, "{sharing} of 2000 share");
+        // And stops once events are read in place again.
+        let _ = feed(&mut decoder, &input, input.len(), |_| false);
+        let after = feed(&mut decoder, &input[..4096], 4096, |_| true);
+        assert!(after.iter().all(|(_, event)| shared(event).is_none()));
+
+        let with_ids: Vec<u8> = (0..2000)
+            .flat_map(|i| format!("id: {i}\ndata: token {i:05}\n\n").into_bytes())
+            .collect();
+        let kept = feed(&mut Decoder::new(), &with_ids, with_ids.len(), |_| true);
+        assert!(kept.iter().all(|(_, event)| shared(event).is_none()));
+        assert_eq!(kept[1999].1.last_event_id(), "1999");
     }
 }
