@@ -23,11 +23,11 @@ use crate::error::DecodeError;
 /// An event from [`Decoder::feed`](crate::Decoder::feed) with no ID may
 /// instead share, through an [`Arc`](alloc::sync::Arc), a copy of the
 /// stretch of text `feed` validated at once (at most about 4.5 KiB) with
-/// the other events in it: one allocation for them all. `feed` copies a
-/// stretch only while at least half the events of the one before were made
-/// owned, so a few events kept among many keep no stretch alive, and the
-/// events that share one hold at most about twice what copies of their own
-/// would. Either way the event reads the same.
+/// the other events in it: one allocation for them all, which the last of
+/// them to be dropped frees. `feed` copies a stretch only while at least
+/// half the events of the one before were made owned, so that events kept
+/// now and then mostly take copies of their own rather than keep a stretch
+/// alive. Either way the event reads the same.
 #[derive(Clone)]
 pub struct OwnedEvent {
     text: Text,
@@ -334,8 +334,7 @@ impl<'i> SharedText<'i> {
     }
 
     /// Whether the stretch after this one is worth copying: at least half
-    /// the events handed out from this one were kept, so that the copy
-    /// holds at most about twice what copies of their own would.
+    /// the events handed out from this one were kept.
     #[inline]
     pub(crate) fn mostly_kept(&self) -> bool {
         #[cfg(target_has_atomic = "ptr")]
