@@ -125,6 +125,7 @@ impl OwnedEvent {
     /// assert!(!event.own_type() && !event.own_id());
     /// ```
     #[must_use]
+    #[inline]
     pub fn event_type(&self) -> &str {
         if self.message_type {
             return MESSAGE;
@@ -149,6 +150,7 @@ impl OwnedEvent {
     /// assert!(!event.own_type() && !event.own_id());
     /// ```
     #[must_use]
+    #[inline]
     pub fn data(&self) -> &str {
         match &self.text {
             Text::Own {
@@ -172,6 +174,7 @@ impl OwnedEvent {
     /// assert!(!event.own_type() && !event.own_id());
     /// ```
     #[must_use]
+    #[inline]
     pub fn last_event_id(&self) -> &str {
         match &self.text {
             Text::Own { text, data_end, .. } => &text[*data_end..],
