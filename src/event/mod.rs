@@ -53,6 +53,17 @@ pub struct Event<'a> {
     pub(crate) shared: Option<&'a SharedText<'a>>,
 }
 
+// What the decoder hands out may be held across an `.await` in a `Send`
+// future or sent to another thread: the reference to shared text must keep
+// it so.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Event<'static>>();
+    send_and_sync::<Decoded<'static>>();
+    send_and_sync::<OwnedEvent>();
+    send_and_sync::<OwnedDecoded>();
+};
+
 // By field values, wherever the strings lie.
 impl PartialEq for Event<'_> {
     fn eq(&self, other: &Event<'_>) -> bool {
