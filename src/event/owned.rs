@@ -94,6 +94,13 @@ const _: () = assert!(core::mem::size_of::<OwnedEvent>() <= 48);
 /// The default type, kept out of `text` since most events have it.
 const MESSAGE: &str = "message";
 
+/// Whether `event_type` is the default, and the type to keep: none for it.
+#[inline]
+fn type_to_keep(event_type: &str) -> (bool, &str) {
+    let message_type = event_type == MESSAGE;
+    (message_type, if message_type { "" } else { event_type })
+}
+
 impl OwnedEvent {
     /// An owned event with these fields, in one allocation; see
     /// [`Event::new`].
@@ -269,8 +276,7 @@ impl From<Event<'_>> for OwnedEvent {
         if let Some(owned) = event.shared.and_then(|shared| shared.share(&event)) {
             return owned;
         }
-        let message_type = event.event_type == MESSAGE;
-        let event_type = if message_type { "" } else { event.event_type };
+        let (message_type, event_type) = type_to_keep(event.event_type);
         let type_end = event_type.len();
         let data_end = type_end + event.data.len();
         // The usual event (default type, no ID) is its data: one exact copy.
@@ -361,8 +367,7 @@ impl<'i> SharedText<'i> {
             }
             let data = Span::of(event.data, self.text)?;
             self.kept.fetch_add(1, Ordering::Relaxed);
-            let message_type = event.event_type == MESSAGE;
-            let event_type = if message_type { "" } else { event.event_type };
+            let (message_type, event_type) = type_to_keep(event.event_type);
             let event_type = Span::of(event_type, self.text)?;
             Some(OwnedEvent {
                 text: Text::Shared {
