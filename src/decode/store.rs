@@ -451,17 +451,20 @@ impl Data {
 ///
 /// The block's `id` takes effect only at its blank line (an event cut off by
 /// the end of the stream must not change it), so both are kept, in one
-/// string: when the block has set an id, that id and a NUL, then the last
-/// event ID. An accepted id never holds NUL, so the separator is
-/// unambiguous, and an empty pending id (which will reset the last event ID)
-/// is told apart from none. The pending id comes first so that the blank
-/// line commits it by truncating, with no bytes moved.
+/// string: the block's id, if it has set one, then the last event ID. The
+/// pending id comes first so that the blank line commits it by truncating,
+/// with no bytes moved. An empty pending id (which will reset the last event
+/// ID) is held as a NUL, so that it is told apart from none: an accepted id
+/// never holds NUL.
 #[derive(Clone, Default)]
 pub(super) struct Ids {
     text: String,
-    /// Where the last event ID starts: 0, or just after the NUL.
+    /// Where the last event ID starts: 0 when the block has set no id.
     last_start: usize,
 }
+
+/// What an empty pending id is held as.
+const EMPTY_PENDING: &str = "\0";
 
 impl Ids {
     /// The last event ID.
@@ -477,8 +480,13 @@ impl Ids {
     }
 
     /// Bytes of the block's id.
+    #[inline]
     pub(super) fn pending_len(&self) -> usize {
-        self.last_start.saturating_sub(1)
+        if self.text.starts_with(EMPTY_PENDING) {
+            0
+        } else {
+            self.last_start
+        }
     }
 
     /// The block's id is `value`, decoded.
@@ -486,6 +494,7 @@ impl Ids {
         self.discard_pending();
         let last_len = self.text.len();
         match core::str::from_utf8(value) {
+            Ok("") => self.text.insert_str(0, EMPTY_PENDING),
             Ok(text) => self.text.insert_str(0, text),
             Err(_) => {
                 let mut decoded = String::new();
@@ -493,9 +502,7 @@ impl Ids {
                 self.text.insert_str(0, &decoded);
             }
         }
-        let pending_len = self.text.len() - last_len;
-        self.text.insert(pending_len, '\0');
-        self.last_start = pending_len + 1;
+        self.last_start = self.text.len() - last_len;
     }
 
     /// The blank line makes the block's id, if any, the last event ID.
@@ -504,10 +511,16 @@ impl Ids {
     pub(super) fn commit(&mut self) -> bool {
         let pending = self.has_pending();
         if pending {
-            self.text.truncate(self.last_start - 1);
-            self.last_start = 0;
+            self.commit_pending();
         }
         pending
+    }
+
+    // Out of line: only events cut by a chunk boundary take this path.
+    #[inline(never)]
+    fn commit_pending(&mut self) {
+        self.text.truncate(self.pending_len());
+        self.last_start = 0;
     }
 
     /// The blank line makes `id`, read from the input as valid text, the
@@ -528,7 +541,7 @@ impl Ids {
 
     /// Forgets the block's id.
     pub(super) fn discard_pending(&mut self) {
-        if self.last_start > 0 {
+        if self.has_pending() {
             self.text.drain(..self.last_start);
             self.last_start = 0;
         }
@@ -629,8 +642,14 @@ mod tests {
         assert_eq!((ids.last(), ids.has_pending()), ("a\u{FFFD}b", false));
 
         ids.set_pending(b"");
-        assert!(ids.has_pending());
-        assert_eq!(ids.last(), "a\u{FFFD}b");
+        assert_eq!((ids.last(), ids.has_pending()), ("a\u{FFFD}b", true));
+        assert_eq!(ids.pending_len(), 0);
+        ids.discard_pending();
+        assert_eq!((ids.last(), ids.has_pending()), ("a\u{FFFD}b", false));
+        ids.set_pending(b"");
+        ids.set_pending(b"x");
+        assert_eq!((ids.last(), ids.pending_len()), ("a\u{FFFD}b", 1));
+        ids.set_pending(b"");
         assert!(ids.commit());
         assert_eq!(ids.last(), "");
 
