@@ -104,6 +104,15 @@ pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
     find_line_end_by::<BLOCK>(haystack)
 }
 
+/// [`find_line_end`], inlined wherever it is called: for
+/// `Decoder::try_feed`'s loop, which LLVM compiles apart from `decode`'s and
+/// where it leaves the search out of line, at a call per line.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+pub(crate) fn find_line_end_inlined(haystack: &[u8]) -> Option<usize> {
+    search_inlined::<BLOCK>(haystack)
+}
+
 /// [`find_line_end`] for a value held whole, as the encoder holds one: past
 /// [`SHORT`], blocks of [`WHOLE_BLOCK`] bytes. The decoder keeps the smaller
 /// [`BLOCK`]: its lines are cut by chunk boundaries, and a long block left
@@ -113,21 +122,37 @@ pub(crate) fn find_line_end_whole(haystack: &[u8]) -> Option<usize> {
     find_line_end_by::<WHOLE_BLOCK>(haystack)
 }
 
-#[inline]
-fn find_line_end_by<const LONG: usize>(haystack: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    while let Some(block) = haystack.get(at..at + 16) {
-        let block: &[u8; 16] = block.try_into().ok()?;
-        if block_has_line_end(block) {
-            return Some(at + first_in_block(block));
+/// The search of [`find_line_end`], [`find_line_end_inlined`] and
+/// [`find_line_end_whole`], in two functions that differ only in how they
+/// are inlined: `find_line_end_by` where LLVM sees fit, `search_inlined`
+/// everywhere. Forcing either on every caller costs some of them
+/// (docs/PERF-LOG.md).
+macro_rules! line_end_search {
+    ($(#[$inline:meta])* $vis:vis fn $name:ident) => {
+        $(#[$inline])*
+        $vis fn $name<const LONG: usize>(haystack: &[u8]) -> Option<usize> {
+            let mut at = 0;
+            while let Some(block) = haystack.get(at..at + 16) {
+                let block: &[u8; 16] = block.try_into().ok()?;
+                if block_has_line_end(block) {
+                    return Some(at + first_in_block(block));
+                }
+                at += 16;
+                if at >= SHORT {
+                    return find_line_end_long::<LONG>(haystack, at);
+                }
+            }
+            find_from(haystack, at)
         }
-        at += 16;
-        if at >= SHORT {
-            return find_line_end_long::<LONG>(haystack, at);
-        }
-    }
-    find_from(haystack, at)
+    };
 }
+
+line_end_search!(#[inline] fn find_line_end_by);
+line_end_search!(
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn search_inlined
+);
 
 /// Whether `block` may hold a CR or LF: true for every block that holds one,
 /// and for some that hold only a vertical tab or form feed. Cheaper than

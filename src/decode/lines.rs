@@ -6,10 +6,9 @@
 use alloc::vec::Vec;
 use core::ops::Range;
 
-use super::store::reserve_within;
+use super::store::{Known, reserve_within};
 use super::utf8::lossy_vec;
 use crate::error::DecodeError;
-use crate::scan;
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
@@ -105,12 +104,16 @@ impl Lines {
     /// The next complete line of `input` from `pos`, without its line
     /// ending, and where the line after it starts.
     #[inline(always)]
-    pub(super) fn next_line(&mut self, input: &[u8], pos: usize) -> Option<(Range<usize>, usize)> {
+    pub(super) fn next_line<'i, K: Known<'i>>(
+        &mut self,
+        input: &[u8],
+        pos: usize,
+    ) -> Option<(Range<usize>, usize)> {
         let rest = input.get(pos..)?;
         // A blank line, one in every event, ends at its first byte: no scan.
         let len = match rest.first()? {
             b'\n' | b'\r' => 0,
-            _ => scan::find_line_end(rest)?,
+            _ => K::find_line_end(rest)?,
         };
         let end = pos + len;
         let mut next = end + 1;

@@ -65,7 +65,7 @@ impl Decoder {
         };
         let mut call = InCall::new(known);
         loop {
-            let Some((line, next)) = self.lines.next_line(input, pos) else {
+            let Some((line, next)) = self.lines.next_line::<K>(input, pos) else {
                 return (self.end_of_input(&mut call, input, pos), input.len());
             };
             pos = next;

@@ -135,6 +135,13 @@ pub(super) trait Known<'i> {
     /// valid along with what follows (if `further`); `None` leaves the value
     /// to be validated alone.
     fn text(&mut self, span: &Range<usize>, further: bool) -> Option<&'i str>;
+
+    /// The first CR or LF of `haystack`: searched as suits the caller's loop
+    /// (`try_feed`'s inlines the search).
+    #[inline(always)]
+    fn find_line_end(haystack: &[u8]) -> Option<usize> {
+        crate::scan::find_line_end(haystack)
+    }
 }
 
 /// A lone [`Decoder::decode`](super::Decoder::decode) call: nothing is
@@ -233,6 +240,11 @@ impl<'i> Known<'i> for &mut Ahead<'i> {
             shared.note_served();
         }
         Some(text)
+    }
+
+    #[inline(always)]
+    fn find_line_end(haystack: &[u8]) -> Option<usize> {
+        crate::scan::find_line_end_inlined(haystack)
     }
 }
 
