@@ -573,12 +573,23 @@ impl Ids {
 /// Makes room for `additional` more bytes, doubling as `Vec` does but never
 /// past `limit` unless the bytes themselves need it, so that a buffer bounded
 /// by a limit holds at most that much memory.
+///
+/// The check is inlined, as `Vec`'s own is: it runs for every line copied,
+/// and the buffer mostly has room.
+#[inline]
 pub(super) fn reserve_within(buf: &mut Vec<u8>, additional: usize, limit: usize) {
-    let needed = buf.len().saturating_add(additional);
-    if needed > buf.capacity() {
-        let target = buf.capacity().saturating_mul(2).min(limit).max(needed);
-        buf.reserve_exact(target - buf.len());
+    if additional > buf.capacity() - buf.len() {
+        grow_within(buf, additional, limit);
     }
+}
+
+/// [`reserve_within`] when the buffer lacks room.
+#[cold]
+#[inline(never)]
+fn grow_within(buf: &mut Vec<u8>, additional: usize, limit: usize) {
+    let needed = buf.len().saturating_add(additional);
+    let target = buf.capacity().saturating_mul(2).min(limit).max(needed);
+    buf.reserve_exact(target - buf.len());
 }
 
 #[cfg(test)]
