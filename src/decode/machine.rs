@@ -80,7 +80,12 @@ impl Decoder {
                     limit: self.caps.line,
                 })
             } else {
-                let (kind, at) = rules::classify(&input[line.clone()]);
+                // A blank line, one in every event, needs no classifying.
+                let (kind, at) = if line.is_empty() {
+                    (LineKind::Blank, 0)
+                } else {
+                    rules::classify(&input[line.clone()])
+                };
                 self.interpret(
                     &mut call,
                     input,

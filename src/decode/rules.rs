@@ -26,7 +26,7 @@ pub(super) enum LineKind {
 /// A line with a colon is split at the first one, and a single U+0020 SPACE
 /// after it is not part of the value; a line without a colon is a field
 /// name with an empty value.
-#[inline]
+#[inline(always)]
 pub(super) fn classify(line: &[u8]) -> (LineKind, usize) {
     let Some(&first) = line.first() else {
         return (LineKind::Blank, 0);
