@@ -435,8 +435,9 @@ fn wpt_last_event_id_sent_on_reconnect() {
     assert_eq!(transcript.last_event_ids(), [None, Some("\u{2026}".into())]);
     assert_eq!(transcript.data(), ["hello", "\u{2026}"]);
     assert_eq!(transcript.events[1].last_event_id, "\u{2026}");
-    // retry: 200 is below the clamp.
-    assert_eq!(transcript.waits[0], CLAMP);
+    // retry: 200 is above the floor: honoured exactly, as browsers do.
+    assert!(CLAMP <= Duration::from_millis(200));
+    assert_eq!(transcript.waits[0], Duration::from_millis(200));
 }
 
 /// format-field-id-3.window.js with resources/last-event-id2.py: the ID
@@ -757,10 +758,11 @@ fn jitter_only_adds() {
 }
 
 /// The largest `retry` a server can send, with backoff and the widest
-/// jitter, saturates instead of overflowing.
+/// jitter, saturates instead of overflowing (with the ceiling lifted).
 #[test]
 fn huge_times_saturate() {
     let mut client = Client::builder()
+        .max_reconnection_time(Duration::MAX)
         .backoff(Duration::MAX)
         .jitter_percent(u32::MAX)
         .build();
@@ -816,6 +818,7 @@ fn server_answer() -> impl Strategy<Value = Answer> {
 struct Config {
     default: Duration,
     floor: Duration,
+    ceiling: Duration,
     backoff: Option<Duration>,
     jitter: u32,
     bound: Option<u32>,
@@ -825,13 +828,15 @@ fn config() -> impl Strategy<Value = Config> {
     (
         0u64..10_000,
         0u64..2_000,
+        prop_oneof![Just(u64::MAX), 0u64..100_000],
         proptest::option::of(0u64..100_000),
         0u32..300,
         proptest::option::of(0u32..6),
     )
-        .prop_map(|(default, floor, backoff, jitter, bound)| Config {
+        .prop_map(|(default, floor, ceiling, backoff, jitter, bound)| Config {
             default: Duration::from_millis(default),
             floor: Duration::from_millis(floor),
+            ceiling: Duration::from_millis(ceiling),
             backoff: backoff.map(Duration::from_millis),
             jitter,
             bound,
@@ -842,6 +847,7 @@ fn build(config: &Config) -> Client {
     let mut builder = Client::builder()
         .reconnection_time(config.default)
         .min_reconnection_time(config.floor)
+        .max_reconnection_time(config.ceiling)
         .jitter_percent(config.jitter);
     if let Some(cap) = config.backoff {
         builder = builder.backoff(cap);
@@ -907,7 +913,10 @@ proptest! {
             if delivered {
                 in_a_row = 0;
             }
-            let floor = last_retry.unwrap_or(config.default).max(config.floor);
+            // The server's retry up to the ceiling; the floor over both.
+            let floor = last_retry
+                .map_or(config.default, |retry| retry.min(config.ceiling))
+                .max(config.floor);
             match next {
                 Ok(wait) => {
                     in_a_row += 1;
@@ -916,6 +925,10 @@ proptest! {
                     }
                     prop_assert_eq!(wait.reconnect(), in_a_row);
                     prop_assert!(wait.shortest() >= floor);
+                    if config.backoff.is_none() {
+                        // Never longer either: the ceiling holds.
+                        prop_assert_eq!(wait.shortest(), floor);
+                    }
                     prop_assert!(wait.delay(*random) >= floor);
                     prop_assert!(wait.delay(*random) <= wait.longest());
                 }

@@ -3,7 +3,7 @@
 use core::time::Duration;
 
 use super::builder::{ClientBuilder, Settings};
-use super::{Request, Stop, Wait, check_response};
+use super::{Cut, Received, Request, Stop, Wait, check_response};
 use crate::{Decoded, Decoder, Finish};
 
 /// Where a [`Client`] is in the connection's life, from [`Client::state`].
@@ -61,12 +61,14 @@ pub enum State {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Client {
-    decoder: Decoder,
-    settings: Settings,
-    state: State,
+    pub(super) decoder: Decoder,
+    pub(super) settings: Settings,
+    pub(super) state: State,
     /// Reconnections scheduled since the last connection that delivered an
     /// event: the backoff exponent and what the bound counts.
     reconnects: u32,
+    /// What the current (or last) connection received.
+    pub(super) received: Received,
 }
 
 impl Default for Client {
@@ -83,6 +85,7 @@ impl Client {
             settings,
             state: State::Idle,
             reconnects: 0,
+            received: Received::NOTHING,
         }
     }
 
@@ -143,10 +146,10 @@ impl Client {
         self.decoder
     }
 
-    /// The reconnection time now in force: the decoder's last `retry` time,
-    /// else the configured default, and never less than the configured
-    /// minimum. It is read from the decoder each time, so a `retry` field
-    /// mid-stream takes effect for the next wait.
+    /// The reconnection time now in force: the decoder's last `retry` time
+    /// up to the configured maximum, else the configured default, and never
+    /// less than the configured minimum. It is read from the decoder each
+    /// time, so a `retry` field mid-stream takes effect for the next wait.
     ///
     /// ```
     /// use std::time::Duration;
@@ -158,10 +161,11 @@ impl Client {
     /// assert_eq!(client.reconnection_time(), Duration::from_millis(1500));
     /// ```
     pub fn reconnection_time(&self) -> Duration {
-        self.decoder
-            .retry()
-            .unwrap_or(self.settings.reconnection_time)
-            .max(self.settings.min_reconnection_time)
+        match self.decoder.retry() {
+            Some(retry) => retry.min(self.settings.max_reconnection_time),
+            None => self.settings.reconnection_time,
+        }
+        .max(self.settings.min_reconnection_time)
     }
 
     /// Starts a connection attempt and returns the headers to send, or the
@@ -183,6 +187,7 @@ impl Client {
             let _ = self.decoder.finish();
         }
         self.state = State::Connecting;
+        self.received = Received::NOTHING;
         Ok(Request {
             last_event_id: self.decoder.last_event_id(),
         })
@@ -216,6 +221,7 @@ impl Client {
                 self.state = State::Open {
                     delivered_event: false,
                 };
+                self.received.responded = true;
                 Ok(())
             }
             Err(stop) => {
@@ -250,7 +256,10 @@ impl Client {
         let (item, consumed) = self.decoder.decode(input);
         if matches!(item, Some(Decoded::Event(_))) {
             *delivered_event = true;
+            self.received.events = self.received.events.saturating_add(1);
         }
+        let consumed_bytes = u64::try_from(consumed).unwrap_or(u64::MAX);
+        self.received.bytes = self.received.bytes.saturating_add(consumed_bytes);
         (item, consumed)
     }
 
@@ -316,7 +325,7 @@ impl Client {
     /// # Ok::<(), ssewire::client::Stop>(())
     /// ```
     pub fn stream_ended(&mut self) -> Result<Wait, Stop> {
-        self.schedule_reconnect()
+        self.schedule_reconnect(Cut::Ended)
     }
 
     /// The connection attempt failed at the network level (no response: DNS,
@@ -334,7 +343,7 @@ impl Client {
     /// # Ok::<(), ssewire::client::Stop>(())
     /// ```
     pub fn connect_failed(&mut self) -> Result<Wait, Stop> {
-        self.schedule_reconnect()
+        self.schedule_reconnect(Cut::Failed)
     }
 
     /// Stops the client for good ([`Stop::Closed`]), as `EventSource.close()`
@@ -356,14 +365,23 @@ impl Client {
         }
     }
 
-    fn schedule_reconnect(&mut self) -> Result<Wait, Stop> {
+    pub(super) fn schedule_reconnect(&mut self, cut: Cut) -> Result<Wait, Stop> {
         let delivered = match self.state {
             State::Closed(stop) => return Err(stop),
             State::Waiting(wait) => return Ok(wait),
             State::Open { delivered_event } => delivered_event,
             State::Idle | State::Connecting => false,
         };
-        let _ = self.decoder.finish();
+        let finish = self.decoder.finish();
+        if !self.settings.repeatable {
+            let stop = Stop::NotRepeated(Received {
+                finish,
+                cut,
+                ..self.received
+            });
+            self.state = State::Closed(stop);
+            return Err(stop);
+        }
         if delivered {
             self.reconnects = 0;
         }

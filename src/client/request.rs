@@ -48,7 +48,9 @@ impl<'a> Request<'a> {
     pub const LAST_EVENT_ID: &'static str = "last-event-id";
 
     /// The headers to send: [`Request::ACCEPT`], [`Request::CACHE_CONTROL`]
-    /// and, when the last event ID is not empty, `last-event-id` with it.
+    /// and, when the last event ID is not empty and can go into a header
+    /// unchanged, `last-event-id` with it (see
+    /// [`Request::unsent_last_event_id`] for one that cannot).
     ///
     /// ```
     /// # let mut client = ssewire::client::Client::new();
@@ -62,7 +64,11 @@ impl<'a> Request<'a> {
     /// # Ok::<(), ssewire::client::Stop>(())
     /// ```
     pub fn headers(&self) -> Headers<'a> {
-        let count = if self.last_event_id.is_empty() { 2 } else { 3 };
+        let count = if self.last_event_id.is_empty() || !fits_a_header(self.last_event_id) {
+            2
+        } else {
+            3
+        };
         Headers {
             all: [
                 Request::ACCEPT,
@@ -74,11 +80,11 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// The `Last-Event-ID` value to send, if any: the decoder's last event
-    /// ID when it is not empty. It never contains CR, LF or NUL, but may
-    /// contain other control characters and any UTF-8, which some HTTP
-    /// libraries refuse in a header value (send its UTF-8 bytes, as
-    /// browsers do, where the library allows it).
+    /// The last event ID, if not empty: the value `Last-Event-ID` should
+    /// carry. It never contains CR, LF or NUL, but may contain other control
+    /// characters, which no header can carry: [`Request::headers`] then
+    /// leaves it out and [`Request::unsent_last_event_id`] returns it.
+    /// Non-ASCII UTF-8 is sent as its bytes, as browsers do.
     ///
     /// ```
     /// let mut client = ssewire::client::Client::new();
@@ -88,6 +94,45 @@ impl<'a> Request<'a> {
     pub fn last_event_id(&self) -> Option<&'a str> {
         (!self.last_event_id.is_empty()).then_some(self.last_event_id)
     }
+
+    /// The last event ID that [`Request::headers`] leaves out because no
+    /// HTTP header can carry it unchanged, if any: one with a control
+    /// character (U+0001 to U+001F but tab, or U+007F; a stream's `id` can
+    /// hold them), or with a space or tab at either end (which HTTP strips
+    /// from a header value, RFC 9110 section 5.5). The request then has no
+    /// `Last-Event-ID`, and the server may replay the stream from its start.
+    ///
+    /// The ID is not altered to fit (percent-encoded, trimmed, stripped):
+    /// the server would read another ID, and could resume at the wrong
+    /// place. Tell the user, or resume some other way (a query parameter
+    /// of your own).
+    ///
+    /// ```
+    /// use ssewire::client::Client;
+    ///
+    /// let mut client = Client::builder().last_event_id("a\u{1}b").build();
+    /// let request = client.connect()?;
+    /// assert_eq!(request.unsent_last_event_id(), Some("a\u{1}b"));
+    /// assert!(request.headers().all(|(name, _)| name != "last-event-id"));
+    /// # Ok::<(), ssewire::client::Stop>(())
+    /// ```
+    pub fn unsent_last_event_id(&self) -> Option<&'a str> {
+        (!self.last_event_id.is_empty() && !fits_a_header(self.last_event_id))
+            .then_some(self.last_event_id)
+    }
+}
+
+/// Whether `value` is an HTTP field value as it stands (RFC 9110 section
+/// 5.5: visible characters, spaces and tabs, and bytes of non-ASCII UTF-8,
+/// with no whitespace at either end).
+fn fits_a_header(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let blank = |byte: Option<&u8>| matches!(byte, Some(b' ' | b'\t'));
+    !blank(bytes.first())
+        && !blank(bytes.last())
+        && bytes
+            .iter()
+            .all(|&byte| byte == b'\t' || (byte >= 0x20 && byte != 0x7f))
 }
 
 /// An iterator over the headers of a [`Request`], as `(name, value)` pairs.

@@ -42,6 +42,12 @@ pub enum Stop {
     },
     /// The caller called [`Client::close`](super::Client::close).
     Closed,
+    /// The request has a body or a method that is not idempotent
+    /// ([`ClientBuilder::request`](super::ClientBuilder::request)), so it
+    /// is not sent again after its connection ended, failed or stalled:
+    /// sending it again could repeat what it asked for (a paid completion,
+    /// an order). Carries what the connection received.
+    NotRepeated(super::Received),
 }
 
 impl Stop {
@@ -81,6 +87,10 @@ impl fmt::Display for Stop {
                 "gave up after {reconnects} reconnections in a row without an event"
             ),
             Stop::Closed => f.write_str("the client was closed"),
+            Stop::NotRepeated(received) => write!(
+                f,
+                "{received}; the request is not idempotent, so it is not sent again"
+            ),
         }
     }
 }
