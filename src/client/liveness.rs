@@ -70,7 +70,9 @@ impl Client {
     }
 
     /// What the current connection has received so far (or the last one,
-    /// while waiting): whether it was answered, its events and body bytes.
+    /// while waiting): whether it was answered, its events and body bytes,
+    /// and whether an unfinished event was discarded (or, after
+    /// [`Client::finish_delivering`], delivered) when it ended.
     /// [`Stop::NotRepeated`] carries the same, with how it ended.
     ///
     /// ```
@@ -129,10 +131,12 @@ impl Client {
             on_item(item);
         });
         let _ = self.decoder.finish();
-        if unfinished {
+        let finish = if unfinished {
             Finish::Truncated
         } else {
             Finish::Clean
-        }
+        };
+        self.note_finish(finish);
+        finish
     }
 }

@@ -307,7 +307,17 @@ impl Client {
     /// assert_eq!(client.finish(), Finish::Truncated);
     /// ```
     pub fn finish(&mut self) -> Finish {
-        self.decoder.finish()
+        let finish = self.decoder.finish();
+        self.note_finish(finish);
+        finish
+    }
+
+    /// Keeps a truncation in [`Client::received`] until the next
+    /// connection, whichever call found it.
+    pub(super) fn note_finish(&mut self, finish: Finish) {
+        if finish == Finish::Truncated {
+            self.received.finish = Finish::Truncated;
+        }
     }
 
     /// The open stream ended (end of body, or a network error while reading
@@ -373,9 +383,9 @@ impl Client {
             State::Idle | State::Connecting => false,
         };
         let finish = self.decoder.finish();
+        self.note_finish(finish);
         if !self.settings.repeatable {
             let stop = Stop::NotRepeated(Received {
-                finish,
                 cut,
                 ..self.received
             });
