@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod memory;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
