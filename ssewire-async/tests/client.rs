@@ -222,3 +222,131 @@ async fn a_post_with_a_body_is_the_callers_request() {
         ("POST", "{\"prompt\":\"hello\"}")
     );
 }
+
+/// The guards on the real clock, over loopback, with short timeouts; only
+/// lower bounds on elapsed time are asserted (tests/liveness.rs has the
+/// exact times on the paused clock).
+fn guarded() -> ssewire::client::ClientBuilder {
+    Client::builder()
+        .reconnection_time(Duration::from_millis(20))
+        .min_reconnection_time(Duration::ZERO)
+        .read_timeout(Some(Duration::from_millis(300)))
+        .response_timeout(Some(Duration::from_millis(300)))
+}
+
+/// Follows `script` with `policy`, returning the errors as text, the
+/// requests, and the time taken.
+async fn follow_guarded(
+    script: Vec<Answer>,
+    policy: Client,
+    method: &'static str,
+) -> (Vec<String>, Vec<Seen>, Duration) {
+    let (address, seen) = serve(script).await;
+    let started = std::time::Instant::now();
+    let mut source = EventSource::with_client(hyper_connect(address, method, "{}"), policy);
+    let mut errors = Vec::new();
+    let all = async {
+        while let Some(update) = source.next().await {
+            if let Err(error) = update {
+                errors.push(error.to_string());
+            }
+        }
+    };
+    // A generous bound: the scripts end in well under a second.
+    tokio::time::timeout(Duration::from_secs(60), all)
+        .await
+        .expect("the source ends");
+    let seen = seen.lock().unwrap().clone();
+    (errors, seen, started.elapsed())
+}
+
+#[tokio::test]
+async fn a_stall_after_the_headers_reconnects_on_the_real_clock() {
+    let (errors, seen, took) = follow_guarded(
+        vec![
+            Answer::hang_after("id: 1\ndata: a\n\n: keep-alive\n\n"),
+            Answer::events("data: b\n\n"),
+        ],
+        guarded().build(),
+        "GET",
+    )
+    .await;
+    assert_eq!(
+        errors,
+        ["no bytes for 0.3 s: the connection stalled or is half-open"]
+    );
+    let ids: Vec<_> = seen
+        .iter()
+        .map(|seen| seen.last_event_id.as_deref())
+        .collect();
+    assert_eq!(ids, [None, Some("1"), Some("1")]);
+    assert!(took >= Duration::from_millis(300), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_stall_before_the_headers_reconnects_on_the_real_clock() {
+    let (errors, seen, took) = follow_guarded(
+        vec![Answer::silent(), Answer::events("data: b\n\n")],
+        guarded().build(),
+        "GET",
+    )
+    .await;
+    assert_eq!(errors, ["no response within 0.3 s"]);
+    assert_eq!(seen.len(), 3);
+    assert!(took >= Duration::from_millis(300), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_huge_retry_waits_the_ceiling_on_the_real_clock() {
+    let policy = guarded()
+        .max_reconnection_time(Duration::from_millis(50))
+        .build();
+    let (errors, seen, took) = follow_guarded(
+        vec![Answer::events("retry: 99999999999\ndata: a\n\n")],
+        policy,
+        "GET",
+    )
+    .await;
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(seen.len(), 2);
+    assert!(took >= Duration::from_millis(50), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_cut_post_is_sent_once_on_the_real_clock() {
+    for answer in [
+        Answer::events("data: {\"t\":1}\n\ndata: {\"t\""),
+        Answer::hang_after("data: {\"t\":1}\n\n"),
+    ] {
+        let policy = guarded().request("POST", true).build();
+        let (errors, seen, _) = follow_guarded(vec![answer.clone()], policy, "POST").await;
+        assert_eq!(seen.len(), 1, "{answer:?}");
+        let last = errors.last().expect("an error");
+        assert!(last.contains("after 1 event(s)"), "{errors:?}");
+        assert!(last.ends_with("not sent again"), "{errors:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_control_character_id_is_reported_and_not_sent_on_the_real_clock() {
+    let (address, seen) = serve(vec![
+        Answer::events("id: a\u{1}b\ndata: x\n\n"),
+        Answer::events("data: y\n\n"),
+    ])
+    .await;
+    let mut source = EventSource::with_client(hyper_connect(address, "GET", ""), quick());
+    let mut unsent = Vec::new();
+    while let Some(update) = source.next().await {
+        if let Ok(Update::LastEventIdNotSent { id }) = update {
+            unsent.push(id);
+        }
+    }
+    assert_eq!(unsent, ["a\u{1}b", "a\u{1}b"]);
+    let ids: Vec<_> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|seen| seen.last_event_id.clone())
+        .collect();
+    assert_eq!(ids, [None, None, None]);
+}

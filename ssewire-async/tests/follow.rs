@@ -138,6 +138,10 @@ fn usage_errors_exit_2() {
         &[][..],
         &["--max-connections"],
         &["--max-connections", "x", "http://127.0.0.1:1/"],
+        &["--read-timeout", "soon", "http://127.0.0.1:1/"],
+        &["--max-wait", "-1", "http://127.0.0.1:1/"],
+        &["-H", "no colon", "http://127.0.0.1:1/"],
+        &["-X", "B A D", "http://127.0.0.1:1/"],
         &["not a url"],
         &["http://a/", "http://b/"],
     ] {
@@ -160,9 +164,12 @@ async fn the_reqwest_client_posts_the_callers_body_and_reads_the_refused_respons
     .await;
     let http = reqwest::Client::new();
     let url = format!("http://{address}/events");
+    // A POST the server treats as a subscription: sent again on purpose.
     let policy = ssewire::client::Client::builder()
         .min_reconnection_time(std::time::Duration::ZERO)
         .reconnection_time(std::time::Duration::from_millis(10))
+        .request("POST", true)
+        .repeat_request(true)
         .build();
     let mut source = ssewire_async::client::reqwest_with(
         move || http.post(&url).body("{\"prompt\":\"hi\"}"),
@@ -239,4 +246,151 @@ async fn its_lines_are_sse_to_jsons_lines() {
     assert_eq!(last, "{\"last_event_id\":\"\"}");
     assert_eq!(stdout(&output), format!("{events}\n"));
     assert_eq!(stdout(&output).lines().count(), 7);
+}
+
+#[test]
+fn help_exits_0_and_lists_the_exit_statuses() {
+    for flag in ["--help", "-h"] {
+        let output = sse_follow().arg(flag).output().unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        let help = stdout(&output);
+        for line in [
+            "  0  the server answered 204",
+            "  1  the server refused",
+            "  2  usage error",
+            "  3  --max-connections",
+            "  4  the stream of a request that is not repeated",
+            "  5  gave up",
+        ] {
+            assert!(help.contains(line), "{line:?} missing from:\n{help}");
+        }
+        for option in [
+            "--read-timeout",
+            "--max-wait",
+            "-X METHOD",
+            "-d BODY",
+            "-H 'Name: value'",
+        ] {
+            assert!(help.contains(option), "{option}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_cut_post_exits_4_without_a_second_request() {
+    let (output, seen) = run(
+        vec![Answer::events("data: {\"t\":\"Hel\"}\n\ndata: {\"t\"")],
+        &["-d", "{\"q\":1}", "-H", "Authorization: Bearer sk-test"],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert_eq!(
+        stdout(&output),
+        "{\"event\":\"message\",\"data\":\"{\\\"t\\\":\\\"Hel\\\"}\",\"id\":\"\"}\n"
+    );
+    assert!(stderr.contains("after 1 event(s)"), "{stderr}");
+    assert!(stderr.contains("not sent again"), "{stderr}");
+    assert_eq!(seen.len(), 1, "a second request was sent");
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].body, "{\"q\":1}");
+    assert_eq!(seen[0].authorization.as_deref(), Some("Bearer sk-test"));
+}
+
+#[tokio::test]
+async fn a_stall_reconnects_after_the_read_timeout() {
+    let (output, seen) = run(
+        vec![
+            Answer::hang_after("retry: 100\nid: 1\ndata: a\n\n"),
+            Answer::hang_after("data: b\n\n"),
+        ],
+        &["--read-timeout", "0.3", "--max-connections", "2"],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert_eq!(stderr.matches("no bytes for 0.3 s").count(), 2, "{stderr}");
+    let ids: Vec<_> = seen
+        .iter()
+        .map(|seen| seen.last_event_id.as_deref())
+        .collect();
+    assert_eq!(ids, [None, Some("1")]);
+}
+
+#[tokio::test]
+async fn a_huge_retry_waits_no_longer_than_max_wait() {
+    let (output, seen) = run(
+        vec![Answer::events("retry: 99999999999\ndata: a\n\n")],
+        &["--max-wait", "0.2"],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("reconnecting in 200 ms"), "{stderr}");
+    assert_eq!(seen.len(), 2);
+}
+
+#[tokio::test]
+async fn an_id_no_header_can_carry_is_reported_on_stderr() {
+    let (output, seen) = run(
+        vec![Answer::events("retry: 100\nid: a\u{1}b\ndata: x\n\n")],
+        &[],
+    )
+    .await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr
+            .contains("the last event ID \"a\\u{1}b\" holds a character no HTTP header can carry"),
+        "{stderr}"
+    );
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].last_event_id, None);
+}
+
+#[tokio::test]
+async fn a_host_that_never_answers_is_given_up_on_with_the_cause() {
+    // A port with nothing listening on it.
+    let address = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut command = sse_follow();
+    command
+        .args(["--max-tries", "2"])
+        .arg(format!("http://{address}/events"));
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert_eq!(stderr.matches("connection failed").count(), 2, "{stderr}");
+    assert!(
+        stderr.to_lowercase().contains("connection refused"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("gave up: 2 attempt(s)"), "{stderr}");
+}
+
+#[tokio::test]
+async fn the_reqwest_client_does_not_send_a_post_twice() {
+    use futures_util::StreamExt;
+    use ssewire_async::client::Error;
+
+    let (address, seen) = serve(vec![Answer::events("data: {\"t\":1}\n\ndata: {\"t")]).await;
+    let http = reqwest::Client::new();
+    let url = format!("http://{address}/events");
+    // As a new user writes it: the policy learns from the request itself.
+    let mut source = ssewire_async::client::reqwest(move || http.post(&url).body("{}"));
+    let mut last = None;
+    while let Some(update) = source.next().await {
+        last = Some(update);
+    }
+    let Some(Err(Error::NotRepeated(received))) = last else {
+        panic!("{last:?}")
+    };
+    assert_eq!(received.events, 1);
+    assert_eq!(received.finish, ssewire::Finish::Truncated);
+    assert_eq!(seen.lock().unwrap().len(), 1);
 }

@@ -11,7 +11,10 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use futures_util::StreamExt;
+use http_body::Frame;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
@@ -22,6 +25,10 @@ pub struct Answer {
     pub status: u16,
     pub content_type: Option<&'static str>,
     pub body: &'static str,
+    /// After the body, keep the connection open and send nothing more.
+    pub hang: bool,
+    /// Never answer, keeping the connection open.
+    pub silent: bool,
 }
 
 impl Answer {
@@ -30,6 +37,24 @@ impl Answer {
             status: 200,
             content_type: Some("text/event-stream"),
             body,
+            hang: false,
+            silent: false,
+        }
+    }
+
+    /// `body`, then silence on a connection held open.
+    pub fn hang_after(body: &'static str) -> Answer {
+        Answer {
+            hang: true,
+            ..Answer::events(body)
+        }
+    }
+
+    /// No response, on a connection held open.
+    pub fn silent() -> Answer {
+        Answer {
+            silent: true,
+            ..Answer::events("")
         }
     }
 
@@ -37,7 +62,7 @@ impl Answer {
         Answer {
             status,
             content_type: Some(content_type),
-            body,
+            ..Answer::events(body)
         }
     }
 }
@@ -48,6 +73,7 @@ pub struct Seen {
     pub method: String,
     pub last_event_id: Option<String>,
     pub accept: Option<String>,
+    pub authorization: Option<String>,
     pub body: String,
 }
 
@@ -67,7 +93,7 @@ pub async fn serve(script: Vec<Answer>) -> (SocketAddr, Arc<Mutex<Vec<Seen>>>) {
             let answer = script.get(n).cloned().unwrap_or(Answer {
                 status: 204,
                 content_type: None,
-                body: "",
+                ..Answer::events("")
             });
             let requests = requests.clone();
             let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
@@ -84,22 +110,31 @@ pub async fn serve(script: Vec<Answer>) -> (SocketAddr, Arc<Mutex<Vec<Seen>>>) {
                         method: request.method().to_string(),
                         last_event_id: header("last-event-id"),
                         accept: header("accept"),
+                        authorization: header("authorization"),
                         body: String::new(),
                     };
                     let body = request.into_body().collect().await.unwrap().to_bytes();
                     seen.body = String::from_utf8_lossy(&body).into_owned();
                     requests.lock().unwrap().push(seen);
+                    if answer.silent {
+                        std::future::pending::<()>().await;
+                    }
                     let mut response = http::Response::builder()
                         .status(answer.status)
                         .header("connection", "close");
                     if let Some(content_type) = answer.content_type {
                         response = response.header("content-type", content_type);
                     }
-                    Ok::<_, Infallible>(
-                        response
-                            .body(Full::new(Bytes::from_static(answer.body.as_bytes())))
-                            .unwrap(),
-                    )
+                    let first = Frame::data(Bytes::from_static(answer.body.as_bytes()));
+                    let frames =
+                        futures_util::stream::once(async move { Ok::<_, Infallible>(first) });
+                    let body: BoxBody<Bytes, Infallible> = if answer.hang {
+                        let held = futures_util::stream::pending();
+                        BodyExt::boxed(StreamBody::new(frames.chain(held)))
+                    } else {
+                        BodyExt::boxed(StreamBody::new(frames))
+                    };
+                    Ok::<_, Infallible>(response.body(body).unwrap())
                 }
             });
             tokio::spawn(async move {
