@@ -1,9 +1,9 @@
 //! Heap use of the connection policy, measured with a counting global
 //! allocator: once the decoder is warm, a whole reconnection cycle (request
 //! headers, response verdict, a body with an event and a new id, the
-//! timeout, end of stream or a stall, wait) allocates nothing. The only per-connection state that may
-//! need heap memory is the last event ID, kept by the decoder, and it reuses
-//! its capacity.
+//! timeout, end of stream or a stall, wait) allocates nothing. The only
+//! per-connection state that may need heap memory is the last event ID,
+//! kept by the decoder, and it reuses its capacity.
 //!
 //! One test, so that nothing else in this binary allocates on its thread
 //! while it measures; counters are per thread.
