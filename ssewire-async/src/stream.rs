@@ -22,6 +22,41 @@ pin_project_lite::pin_project! {
     ///
     /// Events share the chunks they lay in; see [`crate::Str`].
     ///
+    /// # A half event around a transport error
+    ///
+    /// A chunk stream's error is passed on as `Err` and does not reset the
+    /// decoder: nothing is discarded and nothing is said about an event in
+    /// progress. If the chunk stream goes on after its error, an unfinished
+    /// event goes on with the next chunks, joined to the bytes before the
+    /// error as if it had not happened. If the stream ends after the error,
+    /// [`Events::finish`] says [`Finish::Truncated`] when an event was cut
+    /// (and discards it, as the standard says). To drop a half event at the
+    /// error instead, stop there: [`Events::into_parts`] gives the decoder,
+    /// whose [`Decoder::finish`] discards it and says so. The reconnecting
+    /// client (`client::EventSource`) does this for you: after a body
+    /// error it discards the half event and its `Reconnecting` update says
+    /// so.
+    ///
+    /// ```
+    /// # futures_executor::block_on(async {
+    /// use futures_util::{StreamExt, stream};
+    /// use ssewire::Finish;
+    /// use ssewire_async::{EventStreamExt, Item};
+    ///
+    /// let chunks = stream::iter([
+    ///     Ok("data: before "),
+    ///     Err(std::io::Error::other("reset")),
+    ///     Ok("after\n\ndata: cut"),
+    /// ]);
+    /// let mut events = chunks.sse_events();
+    /// assert!(events.next().await.unwrap().is_err());
+    /// let joined = events.next().await.unwrap()?.into_event().unwrap();
+    /// assert_eq!(joined.data, "before after");
+    /// assert!(events.next().await.is_none());
+    /// assert_eq!(events.finish(), Some(Finish::Truncated));
+    /// # Ok::<(), std::io::Error>(()) }).unwrap();
+    /// ```
+    ///
     /// ```
     /// # futures_executor::block_on(async {
     /// use futures_util::{StreamExt, stream};
