@@ -9,6 +9,8 @@
 //!   resumes after `Last-Event-ID` and drops connections on cue.
 //! - [`client`]: a reqwest client that decodes `bytes_stream()` with ssewire
 //!   and reconnects with `Last-Event-ID` after the `retry` delay.
+//! - [`blocking`]: a blocking, std-only client on ureq, driven by
+//!   `ssewire::client`: reconnection, `Last-Event-ID`, stall timeouts.
 //! - [`adapters`]: the decoder as a `tokio_util::codec::Decoder`, a
 //!   `futures::Stream` of events and a blocking iterator over `std::io::Read`.
 //! - [`harness`]: running Chromium and the main crate's example binaries.
@@ -16,6 +18,7 @@
 use std::fmt::Write as _;
 
 pub mod adapters;
+pub mod blocking;
 pub mod client;
 pub mod harness;
 pub mod script;

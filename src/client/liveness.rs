@@ -45,6 +45,32 @@ impl Client {
         }
     }
 
+    /// The configured read timeout (see
+    /// [`ClientBuilder::read_timeout`](super::ClientBuilder::read_timeout)),
+    /// for a transport whose timeouts are set once, before the request (a
+    /// blocking client's per-read timeout). [`Client::timeout`] gives the
+    /// one for the current state.
+    ///
+    /// ```
+    /// let client = ssewire::client::Client::new();
+    /// assert_eq!(client.read_timeout(), Some(ssewire::client::DEFAULT_READ_TIMEOUT));
+    /// ```
+    pub fn read_timeout(&self) -> Option<Duration> {
+        self.settings.read_timeout
+    }
+
+    /// The configured response timeout (see
+    /// [`ClientBuilder::response_timeout`](super::ClientBuilder::response_timeout)),
+    /// for a transport whose timeouts are set once, before the request.
+    ///
+    /// ```
+    /// let client = ssewire::client::Client::new();
+    /// assert_eq!(client.response_timeout(), Some(ssewire::client::DEFAULT_RESPONSE_TIMEOUT));
+    /// ```
+    pub fn response_timeout(&self) -> Option<Duration> {
+        self.settings.response_timeout
+    }
+
     /// The timer of [`Client::timeout`] fired: no response, or no body
     /// bytes, within the timeout. The connection is handled as failed: an
     /// unfinished event is discarded, and the client reconnects after the
