@@ -26,7 +26,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use ssewire::client::{Client, DEFAULT_MAX_RECONNECTION_TIME, DEFAULT_READ_TIMEOUT};
 use ssewire_async::Item;
-use ssewire_async::client::{Error, Update};
+use ssewire_async::client::{Connect, Error, EventSource, Update};
 
 const USAGE: &str = "usage: sse_follow [OPTIONS] URL   (--help for more)";
 
@@ -44,6 +44,7 @@ options:
   --max-wait SECONDS      ceiling on the server's `retry` (default 30)
   --max-tries N           give up after N attempts in a row without a response (default 5)
   --max-connections N     exit once N connections have ended
+  --last-event-id ID      resume after this ID (the first request sends it)
   -h, --help              this text
 
 A request with a body or a method other than GET, HEAD, OPTIONS, TRACE, PUT
@@ -69,6 +70,7 @@ struct Args {
     max_wait: Duration,
     max_tries: u32,
     max_connections: Option<usize>,
+    last_event_id: Option<String>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -84,29 +86,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let policy = Client::builder()
-        .request(args.method.as_str(), args.body.is_some())
-        .read_timeout(args.read_timeout)
-        .max_reconnection_time(args.max_wait)
-        .build();
-    let http = reqwest::Client::new();
-    let Args {
-        url,
-        method,
-        body,
-        headers,
-        ..
-    } = args;
-    let mut source = ssewire_async::client::reqwest_with(
-        move || {
-            let request = http.request(method.clone(), &url).headers(headers.clone());
-            match &body {
-                Some(body) => request.body(body.clone()),
-                None => request,
-            }
-        },
-        policy,
-    );
+    let mut source = follow(&args);
     let mut out = io::stdout().lock();
     let mut line = String::new();
     let (mut ended, mut unanswered) = (0, 0);
@@ -175,6 +155,32 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The reconnecting client for the command line's request and settings.
+fn follow(args: &Args) -> EventSource<impl Connect<Body = reqwest::Body, Error = reqwest::Error>> {
+    let mut policy = Client::builder();
+    if let Some(id) = &args.last_event_id {
+        policy = policy.last_event_id(id);
+    }
+    let policy = policy
+        .request(args.method.as_str(), args.body.is_some())
+        .read_timeout(args.read_timeout)
+        .max_reconnection_time(args.max_wait)
+        .build();
+    let http = reqwest::Client::new();
+    let (url, method) = (args.url.clone(), args.method.clone());
+    let (body, headers) = (args.body.clone(), args.headers.clone());
+    ssewire_async::client::reqwest_with(
+        move || {
+            let request = http.request(method.clone(), &url).headers(headers.clone());
+            match &body {
+                Some(body) => request.body(body.clone()),
+                None => request,
+            }
+        },
+        policy,
+    )
+}
+
 /// The error and the chain of its causes: reqwest's "error sending request"
 /// says which request, its sources say why (connection refused, timed out).
 fn with_causes(error: &Error<reqwest::Error, reqwest::Body>) -> String {
@@ -201,6 +207,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         max_wait: DEFAULT_MAX_RECONNECTION_TIME,
         max_tries: 5,
         max_connections: None,
+        last_event_id: None,
     };
     let (mut url, mut method) = (None, None);
     while let Some(arg) = args.next() {
@@ -224,6 +231,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 method = Some(parsed.map_err(|_| format!("not a method: {name:?}"))?);
             }
             "-d" => parsed.body = Some(value("a body")?),
+            "--last-event-id" => parsed.last_event_id = Some(value("an ID")?),
             "-H" => {
                 let header = value("'Name: value'")?;
                 let (name, text) = header

@@ -394,3 +394,18 @@ async fn the_reqwest_client_does_not_send_a_post_twice() {
     assert_eq!(received.finish, ssewire::Finish::Truncated);
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_saved_last_event_id_is_sent_on_the_first_request() {
+    let (output, seen) = run(
+        vec![Answer::events("data: x\n\n")],
+        &["--last-event-id", "41"],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(0));
+    let ids: Vec<_> = seen
+        .iter()
+        .map(|seen| seen.last_event_id.as_deref())
+        .collect();
+    assert_eq!(ids, [Some("41"), Some("41")]);
+}
