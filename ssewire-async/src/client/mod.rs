@@ -46,6 +46,7 @@
 
 mod connect;
 mod error;
+mod phase;
 mod source;
 
 use core::time::Duration;
