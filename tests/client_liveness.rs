@@ -198,6 +198,29 @@ fn every_way_a_one_shot_request_ends_stops_it() {
         let _ = client.connect();
         assert!(client.connect_failed().is_ok());
     }
+    // A caller that skips saying how the connection ended cannot send it
+    // again either.
+    for answered in [false, true] {
+        let mut client = Client::builder().request("POST", true).build();
+        let _ = client.connect();
+        if answered {
+            let _ = client.response(200, EVENT_STREAM);
+            client.feed(b"data: a\n\ndata: b", |_| {});
+        }
+        let Err(Stop::NotRepeated(received)) = client.connect() else {
+            panic!("sent again");
+        };
+        let finish = if answered {
+            Finish::Truncated
+        } else {
+            Finish::Clean
+        };
+        assert_eq!(
+            (received.events, received.finish),
+            (u64::from(answered), finish)
+        );
+        assert!(client.connect().is_err());
+    }
     let mut refused = Client::builder().repeat_request(false).build();
     let _ = refused.connect();
     assert!(matches!(

@@ -169,7 +169,10 @@ impl Client {
     }
 
     /// Starts a connection attempt and returns the headers to send, or the
-    /// reason the client stopped. Call it first, and after each [`Wait`]
+    /// reason the client stopped. A request that is made once
+    /// ([`ClientBuilder::request`]) is refused a second attempt with
+    /// [`Stop::NotRepeated`], even if its first connection was not reported
+    /// ended. Call it first, and after each [`Wait`]
     /// (the client does not know the time: waiting is the caller's job).
     ///
     /// ```
@@ -181,6 +184,13 @@ impl Client {
     pub fn connect(&mut self) -> Result<Request<'_>, Stop> {
         if let State::Closed(stop) = self.state {
             return Err(stop);
+        }
+        if !self.settings.repeatable && matches!(self.state, State::Connecting | State::Open { .. })
+        {
+            // A request made once is not made again, even when the caller
+            // skips telling how its connection ended.
+            let _ = self.finish();
+            return Err(self.not_repeated(Cut::Ended));
         }
         if matches!(self.state, State::Open { .. }) {
             // A new attempt abandons the open stream's unfinished event.
@@ -322,7 +332,9 @@ impl Client {
 
     /// The open stream ended (end of body, or a network error while reading
     /// it): the standard says to reestablish the connection. Returns how
-    /// long to wait before [`Client::connect`], or why the client stops.
+    /// long to wait before [`Client::connect`], or why the client stops
+    /// ([`Stop::GaveUp`] past the bound, [`Stop::NotRepeated`] for a request
+    /// that is made once).
     ///
     /// ```
     /// use std::time::Duration;
@@ -341,7 +353,8 @@ impl Client {
     /// The connection attempt failed at the network level (no response: DNS,
     /// refused, reset, timed out). The standard says to reestablish the
     /// connection, as after a stream ends. Returns how long to wait before
-    /// [`Client::connect`], or why the client stops. Where the caller knows
+    /// [`Client::connect`], or why the client stops ([`Stop::GaveUp`],
+    /// [`Stop::NotRepeated`]). Where the caller knows
     /// reconnecting is futile (the standard allows failing the connection
     /// then), it calls [`Client::close`] instead.
     ///
@@ -385,12 +398,7 @@ impl Client {
         let finish = self.decoder.finish();
         self.note_finish(finish);
         if !self.settings.repeatable {
-            let stop = Stop::NotRepeated(Received {
-                cut,
-                ..self.received
-            });
-            self.state = State::Closed(stop);
-            return Err(stop);
+            return Err(self.not_repeated(cut));
         }
         if delivered {
             self.reconnects = 0;
@@ -409,5 +417,16 @@ impl Client {
             Wait::before_reconnect(self.reconnection_time(), &self.settings, self.reconnects);
         self.state = State::Waiting(wait);
         Ok(wait)
+    }
+
+    /// Stops for good a request that is not repeated, with what its
+    /// connection received.
+    fn not_repeated(&mut self, cut: Cut) -> Stop {
+        let stop = Stop::NotRepeated(Received {
+            cut,
+            ..self.received
+        });
+        self.state = State::Closed(stop);
+        stop
     }
 }
