@@ -84,7 +84,10 @@
 //!
 //! [`client`] holds the `EventSource` connection rules as a sans-IO state
 //! machine: the request headers, the verdict on a response, and when to
-//! reconnect. Your transport does the I/O.
+//! reconnect. Your transport does the I/O. It adds guards a browser lacks,
+//! each on by default: read and response timeouts (a stall is a failed
+//! connection), a ceiling and a floor on the server's `retry`, and a request
+//! with a body that is never sent twice.
 //!
 //! # Crate features
 //!
