@@ -48,6 +48,10 @@ pub trait Backend: Send + Sync {
         &self,
         last_event_id: Option<&str>,
     ) -> impl Future<Output = Result<Subscription, Self::Error>> + Send;
+
+    /// Ends this server's subscriptions, whose clients then resume; see
+    /// [`Hub::disconnect_all`].
+    fn disconnect_all(&self);
 }
 
 impl Backend for Hub {
@@ -66,6 +70,10 @@ impl Backend for Hub {
         last_event_id: Option<&str>,
     ) -> impl Future<Output = Result<Subscription, EncodeError>> + Send {
         ready(Ok(Hub::subscribe(self, last_event_id)))
+    }
+
+    fn disconnect_all(&self) {
+        Hub::disconnect_all(self);
     }
 }
 
