@@ -221,8 +221,11 @@ impl HubBuilder {
     }
 
     /// With `Some(retry)`, every subscription starts with a priming event:
-    /// the id of its starting point, empty data, and `retry`. Receivers
-    /// dispatch no event for it but remember the id. Off by default.
+    /// the id of its starting point, an empty `data` field, and `retry`, as
+    /// the Model Context Protocol asks. Receivers take its id as their last
+    /// event ID, and dispatch it as a `message` event with empty data (a
+    /// `data` field, even empty, makes an event), which MCP clients ignore.
+    /// Off by default.
     pub fn priming(mut self, retry: Option<Duration>) -> HubBuilder {
         self.config.priming = retry;
         self
