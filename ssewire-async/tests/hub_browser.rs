@@ -9,10 +9,10 @@
 //! it), in which case it fails. .ci/async.sh builds the example first.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 
-/// The test page, served by sse_hub (`--page`) so that the `EventSource`
+/// The test page, served by `sse_hub` (`--page`) so that the `EventSource`
 /// is same-origin. Each event becomes `data-record="TYPE DATA ID"`, each
 /// field percent-encoded.
 const PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>hub</title>
@@ -115,6 +115,35 @@ fn attribute<'a>(dom: &'a str, at: usize, name: &str) -> &'a str {
     &dom[start..end]
 }
 
+/// Loads `url` in headless Chromium and returns its output, the DOM once
+/// the page has settled: `--virtual-time-budget` runs the page's timers
+/// (the reconnection delay) in virtual time, and `timeout` kills Chromium
+/// if the page never closes its `EventSource`.
+fn dump_dom(chromium: &Path, url: &str) -> Output {
+    let profile = std::env::temp_dir().join(format!("ssewire-hub-chromium-{}", std::process::id()));
+    let output = Command::new("timeout")
+        .args(["-k", "5", "90"])
+        .arg(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--virtual-time-budget=30000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--dump-dom", url])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
+    output
+}
+
 #[test]
 fn chromium_resumes_through_sse_hub() {
     let Some(chromium) = chromium() else {
@@ -150,27 +179,7 @@ fn chromium_resumes_through_sse_hub() {
         .expect("sse_hub's first line")
         .to_owned();
 
-    let profile = std::env::temp_dir().join(format!("ssewire-hub-chromium-{}", std::process::id()));
-    let output = Command::new("timeout")
-        .args(["-k", "5", "90"])
-        .arg(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--virtual-time-budget=30000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--dump-dom", &format!("{url}/")])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&profile);
+    let output = dump_dom(&chromium, &format!("{url}/"));
     let _ = std::fs::remove_file(&page);
     let _ = server.0.kill();
     let _ = server.0.wait();
