@@ -74,7 +74,7 @@ pub use stream::{BodyChunks, EventStreamExt, Events, body_chunks};
 pub use text::Str;
 
 /// The README's examples, compiled and run as doc tests so they cannot
-/// drift. They use reqwest, axum and the keep-alive timer.
-#[cfg(all(doctest, feature = "reqwest"))]
+/// drift. They use reqwest, axum, the hub and the keep-alive timer.
+#[cfg(all(doctest, feature = "reqwest", feature = "axum"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
