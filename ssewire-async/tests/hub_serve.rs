@@ -13,12 +13,13 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use futures_util::StreamExt;
 use ssewire::Message;
 use ssewire::client::Client;
 use ssewire_async::Item;
 use ssewire_async::client::{EventSource, Update};
-use ssewire_async::hub::{Hub, Start, Subscription, last_event_id};
+use ssewire_async::hub::{Hub, Start, Subscription, last_event_id, write_timeout};
 use support::hyper_connect;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -195,4 +196,64 @@ async fn a_client_that_disconnects_leaves_no_subscription_and_no_task() {
         assert_eq!(hub.stats().subscribers, 0, "round {round}");
         assert_eq!(metrics.num_alive_tasks(), baseline, "round {round}");
     }
+}
+
+/// A client that connects and never reads, against a server with or
+/// without a write timeout: publishes 32 MiB (far more than loopback's
+/// socket buffers hold) checking the hub's bounds, then waits up to `wait`
+/// for the subscription to be dropped. Returns whether it was.
+async fn stalled_client_dropped(timeout: Option<Duration>, wait: Duration) -> bool {
+    const EVENT: usize = 64 * 1024;
+    let hub = Hub::builder().history(8).queue(8).build();
+    let app = Router::new()
+        .route(
+            "/events",
+            get(|State(hub): State<Hub>, headers: HeaderMap| async move {
+                hub.subscribe(last_event_id(&headers))
+            }),
+        )
+        .with_state(hub.clone());
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let listener = listener.tap_io(move |socket| {
+        if let Some(timeout) = timeout {
+            write_timeout(socket, timeout).unwrap();
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let mut stalled = TcpStream::connect(address).await.unwrap();
+    stalled
+        .write_all(b"GET /events HTTP/1.1\r\nHost: hub\r\n\r\n")
+        .await
+        .unwrap();
+    while hub.stats().subscribers == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let data = "x".repeat(EVENT);
+    for _ in 0..512 {
+        hub.publish(Message::new(&data)).unwrap();
+        assert!(hub.stats().bytes <= 8 * (EVENT + 32), "{:?}", hub.stats());
+        tokio::task::yield_now().await;
+    }
+    let started = std::time::Instant::now();
+    while hub.stats().subscribers > 0 && started.elapsed() < wait {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(stalled);
+    hub.stats().subscribers == 0
+}
+
+/// Once a stalled client's socket buffers and hyper's are full, the server
+/// stops polling its body, so nothing in the body (queue bound, timer) can
+/// notice: without a write timeout the connection stays, though the hub's
+/// memory stays within its bounds. With `write_timeout` (`TCP_USER_TIMEOUT`,
+/// set through axum's `tap_io`) the kernel closes it, which drops the
+/// subscription. Real time: the kernel's timer cannot be paused.
+#[tokio::test]
+async fn a_client_that_never_reads_is_closed_by_the_write_timeout() {
+    assert!(!stalled_client_dropped(None, Duration::from_secs(1)).await);
+    assert!(
+        stalled_client_dropped(Some(Duration::from_millis(500)), Duration::from_secs(60)).await
+    );
 }
