@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use super::Hub;
+#[cfg(doc)]
+use super::{Start, Subscription};
 use crate::KeepAlive;
 
 /// What a subscriber gets when its `Last-Event-ID` names no event the hub
