@@ -63,7 +63,7 @@ use std::task::Waker;
 use bytes::Bytes;
 use ssewire::{EncodeError, Message};
 
-use crate::{Encoded, KeepAlive};
+use crate::{Encoded, EventType, KeepAlive};
 
 mod backend;
 mod config;
@@ -268,6 +268,25 @@ impl Hub {
     /// [`Message::validate`] refuses; nothing is published then.
     pub fn publish(&self, message: Message<'_>) -> Result<EventId, EncodeError> {
         self.append(None, message)
+    }
+
+    /// Publishes `data` as an event of a type checked beforehand, with the
+    /// next number as its id; it cannot fail.
+    ///
+    /// ```
+    /// use ssewire_async::EventType;
+    ///
+    /// const PRICE: EventType = EventType::from_static("price");
+    /// let hub = ssewire_async::hub::Hub::new();
+    /// assert_eq!(hub.publish_event(&PRICE, "{\"eur\":1}").to_string(), "1");
+    /// ```
+    pub fn publish_event(&self, event_type: &EventType, data: &str) -> EventId {
+        match self.append(None, Message::new(data).event(event_type.as_str())) {
+            Ok(id) => id,
+            // An `EventType` holds no line break, and a hub-numbered id is
+            // digits: `Message::validate` has nothing to refuse.
+            Err(error) => unreachable!("{error}"),
+        }
     }
 
     /// Publishes `message` with the publisher's `id` (which
