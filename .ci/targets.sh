@@ -87,6 +87,8 @@ msrv_build ssewire --no-default-features
 for package in $MSRV_PACKAGES; do
   msrv_build "$package"
 done
+# The hub and its axum glue bring socket2 and axum: on the MSRV too.
+msrv_build ssewire-async --features axum
 
 if have_target wasm32-unknown-unknown; then
   step "ssewire for wasm32-unknown-unknown, with std"

@@ -276,7 +276,7 @@ fn curl_reads_an_sse_body_with_keep_alives() {
         .collect();
     for (name, value) in [
         ("content-type", "text/event-stream"),
-        ("cache-control", "no-cache"),
+        ("cache-control", "no-cache, no-transform"),
         ("x-accel-buffering", "no"),
     ] {
         assert!(

@@ -58,11 +58,17 @@ impl Encoded {
         Encoded::infallible(&Message::default().comment(text))
     }
 
-    /// For messages without `event` and `id`, which `validate` never refuses.
-    fn infallible(message: &Message<'_>) -> Encoded {
+    /// For messages whose `event` and `id` are known to be valid.
+    pub(crate) fn infallible(message: &Message<'_>) -> Encoded {
         Encoded::new(message).unwrap_or_else(|_| Encoded {
             bytes: Bytes::new(),
         })
+    }
+
+    /// Bytes the crate encoded itself.
+    #[cfg(feature = "hub")]
+    pub(crate) fn from_trusted(bytes: Bytes) -> Encoded {
+        Encoded { bytes }
     }
 
     /// The encoded bytes.
@@ -108,19 +114,23 @@ impl fmt::Debug for Encoded {
 }
 
 /// The headers of an event-stream response: `Content-Type:
-/// text/event-stream`, `Cache-Control: no-cache`, and `X-Accel-Buffering: no`
-/// (which stops nginx from buffering the stream).
+/// text/event-stream`, `Cache-Control: no-cache, no-transform` (`no-transform`
+/// keeps compressing proxies from buffering the stream to compress it), and
+/// `X-Accel-Buffering: no` (which stops nginx from buffering it).
 ///
 /// ```
 /// let headers = ssewire_async::headers();
 /// assert_eq!(headers["content-type"], "text/event-stream");
-/// assert_eq!(headers["cache-control"], "no-cache");
+/// assert_eq!(headers["cache-control"], "no-cache, no-transform");
 /// assert_eq!(headers["x-accel-buffering"], "no");
 /// ```
 pub fn headers() -> HeaderMap {
     let mut headers = HeaderMap::with_capacity(3);
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(ssewire::MEDIA_TYPE));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-transform"),
+    );
     headers.insert(
         HeaderName::from_static("x-accel-buffering"),
         HeaderValue::from_static("no"),

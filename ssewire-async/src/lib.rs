@@ -45,6 +45,11 @@
 //! - `reqwest` (implies `tokio`): `client::reqwest`, the reconnecting
 //!   client over a `reqwest::Client`.
 //! - `codec`: `codec::SseCodec`, a `tokio_util::codec` decoder and encoder.
+//! - `hub` (implies `tokio`): `hub::Hub`, a resumable fan-out hub: publish
+//!   once to many subscribers, with a bounded history replayed after
+//!   `Last-Event-ID` and bounded per-subscriber queues.
+//! - `axum` (implies `hub`): an axum handler returns a
+//!   `hub::Subscription` as its response.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -54,6 +59,9 @@ pub mod client;
 #[cfg(feature = "codec")]
 pub mod codec;
 mod event;
+mod event_type;
+#[cfg(feature = "hub")]
+pub mod hub;
 mod stream;
 mod text;
 
@@ -61,11 +69,12 @@ mod text;
 pub use body::KeepAlive;
 pub use body::{Encoded, SseBody, headers, response};
 pub use event::{Event, Item};
+pub use event_type::EventType;
 pub use stream::{BodyChunks, EventStreamExt, Events, body_chunks};
 pub use text::Str;
 
 /// The README's examples, compiled and run as doc tests so they cannot
-/// drift. They use reqwest, axum and the keep-alive timer.
-#[cfg(all(doctest, feature = "reqwest"))]
+/// drift. They use reqwest, axum, the hub and the keep-alive timer.
+#[cfg(all(doctest, feature = "reqwest", feature = "axum"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

@@ -65,7 +65,7 @@ async fn get_items(address: SocketAddr) -> (http::StatusCode, http::HeaderMap, V
 
 fn assert_event_stream_headers(headers: &http::HeaderMap) {
     assert_eq!(headers["content-type"], "text/event-stream");
-    assert_eq!(headers["cache-control"], "no-cache");
+    assert_eq!(headers["cache-control"], "no-cache, no-transform");
     assert_eq!(headers["x-accel-buffering"], "no");
 }
 
