@@ -112,7 +112,7 @@ async fn the_companions_event_source_resumes_through_the_hub() {
             Update::Item(Item::Event(event)) => {
                 return (event.last_event_id.to_string(), event.data.to_string());
             }
-            Update::Open => opens += 1,
+            Update::Open { .. } => opens += 1,
             _ => {}
         }
     };
