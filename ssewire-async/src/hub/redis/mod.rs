@@ -1,0 +1,532 @@
+//! The hub on a Redis stream (feature `redis`): several servers behind one
+//! address share one history, so a client may reconnect to any of them.
+//!
+//! - **Publishing** appends the event to the stream with `XADD`, trimmed to
+//!   [`HubBuilder::history`] entries (`MAXLEN ~`: Redis trims whole nodes
+//!   of its radix tree, so it keeps at least that many and at most about
+//!   100 more; [`RedisHubBuilder::exact_trim`] trims exactly, at a cost).
+//!   The entry's id, such as `1700000000000-0`, is the event's id.
+//! - **Every server** reads the stream in one task (`XREAD BLOCK`) into an
+//!   in-memory [`Hub`](super::Hub), which fans each event out to the
+//!   server's own subscribers. The task never waits for a subscriber: one
+//!   that falls behind its queue bound is disconnected, as in the hub.
+//! - **Resuming** after a `Last-Event-ID` that this server has in memory is
+//!   the hub's; otherwise the subscriber is registered at the server's
+//!   newest event and the events between its id and that one are read from
+//!   Redis with `XRANGE`: stream ids are ordered, so the two parts meet
+//!   without a gap or a duplicate, whoever publishes meanwhile.
+//! - **Unknown ids**: a `Last-Event-ID` that is not a stream id as Redis
+//!   writes it, or whose entry Redis no longer has, is handled by the
+//!   hub's [`UnknownId`] policy (`Oldest` reads the kept history from
+//!   Redis).
+//!
+//! # Faults
+//!
+//! - Redis unreachable at [`RedisHubBuilder::connect`]: an error after at
+//!   most the [timeout](RedisHubBuilder::timeout) (2 s by default), never a
+//!   hang. Publishing and resuming from Redis fail the same way while it is
+//!   away; live subscribers keep their streams (and keep-alives).
+//! - Redis restarting: the reader reconnects, backing off up to 1 s. If
+//!   Redis still has the last entry read (persistence, or a dropped
+//!   connection), reading goes on from there and subscribers miss nothing.
+//!   If not, Redis lost history: every subscriber's stream ends
+//!   ([`End::Disconnected`](super::End::Disconnected)), so its
+//!   `EventSource` reconnects with `Last-Event-ID` and gets whatever Redis
+//!   still has after it, or the unknown-id policy.
+//! - A slow server slows down only its own reading: Redis serves each
+//!   `XREAD` on its own, and a server's subscribers that cannot keep up are
+//!   disconnected by their queue bound.
+
+use core::fmt;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use ::redis::aio::MultiplexedConnection;
+use ::redis::{Client, Cmd, RedisError, Value, cmd};
+use bytes::Bytes;
+use ssewire::{EncodeError, Message};
+use tokio::sync::watch;
+
+use super::{Backend, EventId, Hub, HubBuilder, Start, Stats, Subscription, UnknownId};
+use crate::Encoded;
+use entry::StreamId;
+use reader::{Counters, Link, Reader, broken, range};
+
+mod entry;
+mod reader;
+
+impl HubBuilder {
+    /// Settings for a hub on the Redis stream named `stream`, with these
+    /// hub settings (feature `redis`); see [`RedisHub`].
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// use ssewire_async::hub::Hub;
+    /// let hub = Hub::builder().history(1000).redis("events").connect("redis://127.0.0.1/").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn redis(self, stream: &str) -> RedisHubBuilder {
+        RedisHubBuilder {
+            hub: self,
+            stream: stream.to_owned(),
+            timeout: Duration::from_secs(2),
+            exact_trim: false,
+        }
+    }
+}
+
+/// Settings for a [`RedisHub`], from [`HubBuilder::redis`].
+///
+/// ```no_run
+/// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+/// use std::time::Duration;
+/// use ssewire_async::hub::Hub;
+///
+/// let hub = Hub::builder()
+///     .history(10_000)
+///     .redis("prices")
+///     .timeout(Duration::from_secs(1))
+///     .exact_trim(true)
+///     .connect("redis://127.0.0.1:6379/")
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct RedisHubBuilder {
+    hub: HubBuilder,
+    stream: String,
+    timeout: Duration,
+    exact_trim: bool,
+}
+
+impl RedisHubBuilder {
+    /// How long connecting to Redis, and each answer from it, may take;
+    /// 2 s by default.
+    pub fn timeout(mut self, timeout: Duration) -> RedisHubBuilder {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Trims the stream to exactly [`HubBuilder::history`] entries on each
+    /// `XADD` (`MAXLEN =`), rather than to at least that many (`MAXLEN ~`,
+    /// the default, which Redis does in whole nodes, cheaply).
+    pub fn exact_trim(mut self, exact: bool) -> RedisHubBuilder {
+        self.exact_trim = exact;
+        self
+    }
+
+    /// Connects to Redis at `url` (`redis://HOST:PORT/DB`), starts this
+    /// server's reading task on the current tokio runtime, and returns the
+    /// hub. Reading starts at the stream's newest entry; older ones are
+    /// read from Redis when a client resumes. Fails after at most the
+    /// timeout when Redis does not answer.
+    pub async fn connect(self, url: &str) -> Result<RedisHub, RedisHubError> {
+        let link = Arc::new(Link {
+            client: Client::open(url)?,
+            timeout: self.timeout,
+        });
+        let mut publisher = link.connect(self.timeout).await?;
+        let reading = link.connect(link.read_timeout()).await?;
+        let newest: Value = range("XREVRANGE", &self.stream, "+", "-", Some(1))
+            .query_async(&mut publisher)
+            .await?;
+        let start = entry::range(&newest)
+            .first()
+            .map_or(StreamId::ZERO, |e| e.id);
+        let (position, positions) = watch::channel(start);
+        let config = self.hub.config;
+        // Priming ids and unknown ids are this module's to decide; the
+        // in-memory hub reports an unknown id with a subscription at its
+        // newest event, the point from which Redis fills in.
+        let hub = HubBuilder {
+            config: super::Config {
+                unknown_id: UnknownId::Live,
+                priming: None,
+                ..config.clone()
+            },
+        }
+        .build();
+        let counters = Arc::new(Counters::default());
+        let reader = Reader {
+            hub: hub.clone(),
+            link: link.clone(),
+            stream: self.stream.clone(),
+            position,
+            counters: counters.clone(),
+        };
+        let reader = tokio::spawn(reader.run(reading)).abort_handle();
+        Ok(RedisHub {
+            inner: Arc::new(Inner {
+                hub,
+                link,
+                publisher: Mutex::new(Some(publisher)),
+                stream: self.stream,
+                history: config.history.max(1),
+                exact_trim: self.exact_trim,
+                unknown_id: config.unknown_id,
+                priming: config.priming,
+                position: positions,
+                counters,
+                reader,
+            }),
+        })
+    }
+}
+
+/// A resumable fan-out hub on a Redis stream, one per server; see [the
+/// module](self). Clones share the hub; the reading task stops when the
+/// last clone is dropped. It serves through the same handlers as
+/// [`Hub`], being a [`Backend`] too.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+/// use ssewire::Message;
+/// use ssewire_async::hub::{Hub, Start};
+///
+/// // Two servers on one stream.
+/// let a = Hub::builder().redis("news").connect("redis://127.0.0.1/").await?;
+/// let b = Hub::builder().redis("news").connect("redis://127.0.0.1/").await?;
+/// let first = a.publish(Message::new("one")).await?;
+/// a.publish(Message::new("two")).await?;
+/// // A client that had the first event reconnects to the other server.
+/// let resumed = b.subscribe(Some(&first.to_string())).await?;
+/// assert_eq!(resumed.start(), Start::Resumed);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct RedisHub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    hub: Hub,
+    link: Arc<Link>,
+    /// The connection for publishing and reading history, replaced after
+    /// it breaks.
+    publisher: Mutex<Option<MultiplexedConnection>>,
+    stream: String,
+    history: usize,
+    exact_trim: bool,
+    unknown_id: UnknownId,
+    priming: Option<Duration>,
+    position: watch::Receiver<StreamId>,
+    counters: Arc<Counters>,
+    reader: tokio::task::AbortHandle,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+/// Why a [`RedisHub`] could not publish, subscribe or connect.
+///
+/// ```
+/// use ssewire_async::hub::RedisHubError;
+/// let error = RedisHubError::from(ssewire::EncodeError::LineBreakInEventType);
+/// assert!(error.to_string().starts_with("the event cannot be encoded"));
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RedisHubError {
+    /// The message cannot be encoded; nothing was published.
+    Encode(EncodeError),
+    /// Redis could not be reached within the timeout, or refused the
+    /// command (an explicit id not above the stream's last, say).
+    Redis(RedisError),
+    /// The client's `Last-Event-ID` is in Redis, but this server's reader
+    /// did not reach it within the timeout.
+    Behind,
+}
+
+impl fmt::Display for RedisHubError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RedisHubError::Encode(error) => write!(f, "the event cannot be encoded: {error}"),
+            RedisHubError::Redis(error) => write!(f, "redis: {error}"),
+            RedisHubError::Behind => {
+                f.write_str("this server has not read the client's last event yet")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RedisHubError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RedisHubError::Encode(error) => Some(error),
+            RedisHubError::Redis(error) => Some(error),
+            RedisHubError::Behind => None,
+        }
+    }
+}
+
+impl From<EncodeError> for RedisHubError {
+    fn from(error: EncodeError) -> RedisHubError {
+        RedisHubError::Encode(error)
+    }
+}
+
+impl From<RedisError> for RedisHubError {
+    fn from(error: RedisError) -> RedisHubError {
+        RedisHubError::Redis(error)
+    }
+}
+
+/// A [`RedisHub`]'s counts, from [`RedisHub::stats`].
+///
+/// ```no_run
+/// # async fn run(hub: ssewire_async::hub::RedisHub) {
+/// let stats = hub.stats();
+/// println!("{} subscribers here, read up to {}", stats.local.subscribers, stats.position);
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RedisStats {
+    /// This server's in-memory hub: the events it read, its subscribers.
+    pub local: Stats,
+    /// The id of the last entry this server read (`0-0` before any).
+    pub position: String,
+    /// How many times the reader reconnected to Redis.
+    pub reconnects: u64,
+    /// How many times, after reconnecting, Redis no longer had the last
+    /// entry read, and the subscribers were told to resume.
+    pub history_lost: u64,
+    /// Entries in the stream that no hub wrote, skipped.
+    pub skipped: u64,
+}
+
+impl RedisHub {
+    /// Appends `message` to the stream, with the id Redis gives it (any id
+    /// in `message` is replaced), and returns that id. Every server's
+    /// subscribers get it, this one's included, from the stream.
+    pub async fn publish(&self, message: Message<'_>) -> Result<EventId, RedisHubError> {
+        self.inner.append(None, message).await
+    }
+
+    /// Appends `message` with the publisher's stream `id` (`XADD` with an
+    /// explicit id, which must be above the stream's last).
+    pub async fn publish_with_id(
+        &self,
+        id: &str,
+        message: Message<'_>,
+    ) -> Result<EventId, RedisHubError> {
+        self.inner.append(Some(id), message).await
+    }
+
+    /// A subscription for a client whose last event was `last_event_id`:
+    /// the events after it, then live ones, each exactly once; see [the
+    /// module](self) for where they come from.
+    pub async fn subscribe(
+        &self,
+        last_event_id: Option<&str>,
+    ) -> Result<Subscription, RedisHubError> {
+        self.inner.subscribe(last_event_id).await
+    }
+
+    /// Ends this server's subscriptions; their clients resume, here or
+    /// elsewhere.
+    pub fn disconnect_all(&self) {
+        self.inner.hub.disconnect_all();
+    }
+
+    /// This server's counts.
+    pub fn stats(&self) -> RedisStats {
+        let counters = &self.inner.counters;
+        let load = |counter: &std::sync::atomic::AtomicU64| {
+            counter.load(std::sync::atomic::Ordering::Relaxed)
+        };
+        RedisStats {
+            local: self.inner.hub.stats(),
+            position: self.inner.position.borrow().to_string(),
+            reconnects: load(&counters.reconnects),
+            history_lost: load(&counters.history_lost),
+            skipped: load(&counters.skipped),
+        }
+    }
+}
+
+impl Inner {
+    async fn append(
+        &self,
+        id: Option<&str>,
+        message: Message<'_>,
+    ) -> Result<EventId, RedisHubError> {
+        let stored = entry::stored(message)?;
+        let mut add = cmd("XADD");
+        add.arg(&self.stream).arg("MAXLEN");
+        add.arg(if self.exact_trim { "=" } else { "~" });
+        add.arg(self.history)
+            .arg(id.unwrap_or("*"))
+            .arg(entry::FIELD)
+            .arg(stored);
+        let reply = self.query(&add).await?;
+        let id = entry::added(&reply).ok_or_else(|| {
+            RedisHubError::Redis(RedisError::from((
+                ::redis::ErrorKind::UnexpectedReturnType,
+                "XADD did not answer with an id",
+            )))
+        })?;
+        Ok(EventId::text(Arc::from(id)))
+    }
+
+    /// Runs `command` on the publishing connection, connecting first if it
+    /// broke.
+    async fn query(&self, command: &Cmd) -> Result<Value, RedisHubError> {
+        let cached = self
+            .publisher
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let mut connection = match cached {
+            Some(connection) => connection,
+            None => {
+                let connection = self.link.connect(self.link.timeout).await?;
+                *self
+                    .publisher
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(connection.clone());
+                connection
+            }
+        };
+        command.query_async(&mut connection).await.map_err(|error| {
+            if broken(&error) {
+                *self
+                    .publisher
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = None;
+            }
+            RedisHubError::Redis(error)
+        })
+    }
+
+    /// A subscription registered in the local hub (after `last`, if the
+    /// hub has it, else at its newest event), and the id of the last
+    /// entry the hub has: taken together, so that no entry is pushed
+    /// between.
+    fn register(&self, last: Option<&str>) -> (Subscription, StreamId) {
+        let position = self.position.borrow();
+        (self.hub.subscribe(last), *position)
+    }
+
+    async fn subscribe(&self, last: Option<&str>) -> Result<Subscription, RedisHubError> {
+        let Some(last) = last else {
+            let (subscription, position) = self.register(None);
+            let priming = self.priming(&position.to_string());
+            return Ok(subscription.resumed(Start::New, priming, VecDeque::new()));
+        };
+        let Some(last_id) = StreamId::parse(last) else {
+            let (subscription, position) = self.register(None);
+            return self.unknown(subscription, position).await;
+        };
+        if last_id > *self.position.borrow() {
+            // The client had an event, from another server, that this one
+            // has not read yet: if Redis has it, wait for the reader.
+            let kept = self
+                .query(&range("XRANGE", &self.stream, last, last, Some(1)))
+                .await?;
+            if entry::range(&kept).is_empty() {
+                let (subscription, position) = self.register(None);
+                return self.unknown(subscription, position).await;
+            }
+            let mut position = self.position.clone();
+            let reached = position.wait_for(|position| *position >= last_id);
+            match tokio::time::timeout(self.link.timeout, reached).await {
+                Ok(Ok(_)) => {}
+                _ => return Err(RedisHubError::Behind),
+            }
+        }
+        let (subscription, position) = self.register(Some(last));
+        if subscription.start() == Start::Resumed {
+            return Ok(subscription.resumed(Start::Resumed, self.priming(last), VecDeque::new()));
+        }
+        let missed = self
+            .query(&range(
+                "XRANGE",
+                &self.stream,
+                last,
+                &position.to_string(),
+                None,
+            ))
+            .await?;
+        let mut missed = entry::range(&missed).into_iter();
+        match missed.next() {
+            Some(first) if first.id == last_id => {
+                let backlog = missed.filter_map(|entry| entry.message).collect();
+                Ok(subscription.resumed(Start::Resumed, self.priming(last), backlog))
+            }
+            _ => self.unknown(subscription, position).await,
+        }
+    }
+
+    /// The unknown-id policy, for a subscription registered at `position`.
+    async fn unknown(
+        &self,
+        subscription: Subscription,
+        position: StreamId,
+    ) -> Result<Subscription, RedisHubError> {
+        if self.unknown_id == UnknownId::Live {
+            let priming = self.priming(&position.to_string());
+            return Ok(subscription.resumed(Start::Unknown, priming, VecDeque::new()));
+        }
+        let kept = range(
+            "XREVRANGE",
+            &self.stream,
+            &position.to_string(),
+            "-",
+            Some(self.history),
+        );
+        let kept = entry::range(&self.query(&kept).await?);
+        let backlog = kept
+            .into_iter()
+            .rev()
+            .filter_map(|entry| entry.message)
+            .collect();
+        // `0-0` is before every entry: resuming from it is unknown again,
+        // and gets the history again.
+        Ok(subscription.resumed(Start::Unknown, self.priming("0-0"), backlog))
+    }
+
+    /// The priming event with `id`, if the hub sends one.
+    fn priming(&self, id: &str) -> Option<Encoded> {
+        let retry = self.priming?;
+        let encoded = super::encode(Message::new("").id(id).retry(retry))?;
+        Some(Encoded::from_trusted(Bytes::from(encoded)))
+    }
+}
+
+impl Backend for RedisHub {
+    type Error = RedisHubError;
+
+    fn publish(
+        &self,
+        id: Option<&str>,
+        message: Message<'_>,
+    ) -> impl Future<Output = Result<EventId, RedisHubError>> + Send {
+        self.inner.append(id, message)
+    }
+
+    fn subscribe(
+        &self,
+        last_event_id: Option<&str>,
+    ) -> impl Future<Output = Result<Subscription, RedisHubError>> + Send {
+        self.inner.subscribe(last_event_id)
+    }
+
+    fn disconnect_all(&self) {
+        self.inner.hub.disconnect_all();
+    }
+}
+
+impl fmt::Debug for RedisHub {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisHub")
+            .field("stream", &self.inner.stream)
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,192 @@
+//! The connection to Redis, and the one task per server that reads the
+//! stream and fans out to the server's own subscribers.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use ::redis::aio::MultiplexedConnection;
+use ::redis::{AsyncConnectionConfig, Client, Cmd, RedisError, Value, cmd};
+use tokio::sync::watch;
+
+use super::entry::{self, StreamId};
+use crate::hub::Hub;
+
+/// How long one `XREAD` waits for entries before it is sent again. An
+/// idle server sends one command per period; a connection that dies
+/// silently is noticed within this plus the timeout.
+const BLOCK: Duration = Duration::from_secs(2);
+
+/// Reconnection attempts back off from the first to the last.
+const BACKOFF: (Duration, Duration) = (Duration::from_millis(50), Duration::from_secs(1));
+
+/// What the reader has seen, for [`RedisStats`](super::RedisStats).
+#[derive(Debug, Default)]
+pub(super) struct Counters {
+    pub(super) reconnects: AtomicU64,
+    pub(super) history_lost: AtomicU64,
+    pub(super) skipped: AtomicU64,
+}
+
+/// Where Redis is, and how long to wait for it.
+#[derive(Debug)]
+pub(super) struct Link {
+    pub(super) client: Client,
+    pub(super) timeout: Duration,
+}
+
+impl Link {
+    /// A connection on which Redis has answered a `PING`: connecting and
+    /// the answer each take at most the timeout, so an address where
+    /// nothing answers is an error, not a hang.
+    pub(super) async fn connect(
+        &self,
+        response_timeout: Duration,
+    ) -> Result<MultiplexedConnection, RedisError> {
+        let config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(self.timeout))
+            .set_response_timeout(Some(response_timeout));
+        let mut connection = self
+            .client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await?;
+        cmd("PING").query_async::<Value>(&mut connection).await?;
+        Ok(connection)
+    }
+
+    /// The response timeout of the reader's connection, on which each
+    /// `XREAD` may block for [`BLOCK`].
+    pub(super) fn read_timeout(&self) -> Duration {
+        BLOCK + self.timeout
+    }
+}
+
+/// Whether an error means the connection is gone.
+pub(super) fn broken(error: &RedisError) -> bool {
+    error.is_io_error()
+        || error.is_connection_dropped()
+        || error.is_timeout()
+        || error.is_unrecoverable_error()
+}
+
+/// The reading task's state.
+pub(super) struct Reader {
+    pub(super) hub: Hub,
+    pub(super) link: Arc<Link>,
+    pub(super) stream: String,
+    /// The id of the last entry read (pushed into `hub`), changed only with
+    /// the pushes, so that a subscriber registered in the hub can tell
+    /// which entries it will get from there.
+    pub(super) position: watch::Sender<StreamId>,
+    pub(super) counters: Arc<Counters>,
+}
+
+impl Reader {
+    /// Reads for as long as the hub lives, reconnecting after any error.
+    pub(super) async fn run(self, mut connection: MultiplexedConnection) {
+        let mut reconnected = false;
+        loop {
+            if !reconnected || self.recover(&mut connection).await.is_ok() {
+                // Returns only on an error, after which the connection is
+                // replaced whatever the error was.
+                let _ = self.follow(&mut connection).await;
+            }
+            let mut backoff = BACKOFF.0;
+            connection = loop {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(BACKOFF.1);
+                if let Ok(connection) = self.link.connect(self.link.read_timeout()).await {
+                    break connection;
+                }
+            };
+            reconnected = true;
+            self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// `XREAD BLOCK` from the position, forever. The entries go into the
+    /// hub, which never waits for a subscriber: a slow one is disconnected
+    /// by its queue bound, and the next `XREAD` goes out at once.
+    async fn follow(&self, connection: &mut MultiplexedConnection) -> Result<(), RedisError> {
+        loop {
+            let from = self.position.borrow().to_string();
+            let mut command = cmd("XREAD");
+            command
+                .arg("COUNT")
+                .arg(1024)
+                .arg("BLOCK")
+                .arg(u64::try_from(BLOCK.as_millis()).unwrap_or(u64::MAX))
+                .arg("STREAMS")
+                .arg(&self.stream)
+                .arg(from);
+            let reply: Value = command.query_async(connection).await?;
+            let entries = entry::read(&reply);
+            let Some(last) = entries.last().map(|entry| entry.id) else {
+                continue;
+            };
+            let skipped = entries
+                .iter()
+                .filter(|entry| entry.message.is_none())
+                .count();
+            self.counters
+                .skipped
+                .fetch_add(skipped as u64, Ordering::Relaxed);
+            self.position.send_modify(|position| {
+                let events = entries
+                    .into_iter()
+                    .filter_map(|entry| Some((entry.text, entry.message?)));
+                self.hub.push_encoded(events);
+                *position = last;
+            });
+        }
+    }
+
+    /// After a reconnection: if Redis still has the last entry read,
+    /// nothing was lost and reading goes on from it, the subscribers none
+    /// the wiser. If not, Redis lost history (a restart without
+    /// persistence, or trimming while this server was away): every
+    /// subscriber is disconnected, to resume from Redis with its
+    /// `Last-Event-ID`, and reading starts over from the stream's start if
+    /// the stream now ends before the position.
+    async fn recover(&self, connection: &mut MultiplexedConnection) -> Result<(), RedisError> {
+        let position = *self.position.borrow();
+        if position == StreamId::ZERO {
+            return Ok(());
+        }
+        let id = position.to_string();
+        let kept: Value = range("XRANGE", &self.stream, &id, &id, Some(1))
+            .query_async(connection)
+            .await?;
+        if !entry::range(&kept).is_empty() {
+            return Ok(());
+        }
+        self.counters.history_lost.fetch_add(1, Ordering::Relaxed);
+        self.hub.disconnect_all();
+        let newest: Value = range("XREVRANGE", &self.stream, "+", "-", Some(1))
+            .query_async(connection)
+            .await?;
+        let newest = entry::range(&newest).first().map(|entry| entry.id);
+        if newest.is_none_or(|newest| newest < position) {
+            self.position
+                .send_modify(|position| *position = StreamId::ZERO);
+        }
+        Ok(())
+    }
+}
+
+/// `XRANGE` or `XREVRANGE` of `stream` from `start` to `end`, `count` at
+/// most if given.
+pub(super) fn range(
+    command: &str,
+    stream: &str,
+    start: &str,
+    end: &str,
+    count: Option<usize>,
+) -> Cmd {
+    let mut range = cmd(command);
+    range.arg(stream).arg(start).arg(end);
+    if let Some(count) = count {
+        range.arg("COUNT").arg(count);
+    }
+    range
+}
