@@ -2,7 +2,7 @@
 //! `axum`): an event published on server A reaches a client that resumes
 //! on server B with `Last-Event-ID`, exactly the events it missed, then the
 //! live ones. The handler is generic over the hub's `Backend`, as in
-//! examples/sse_hub.rs.
+//! `examples/sse_hub.rs`.
 //!
 //! Real sockets and a real server: the real clock, each wait bounded.
 
