@@ -13,7 +13,7 @@ step() { printf '\n== async: %s (%ds)\n' "$*" $((SECONDS - start)); }
 step "format"
 cargo fmt -p ssewire-async -- --check
 
-for features in "--no-default-features" "--features tokio" "--features codec" "--features hub" "--features axum" "--all-features"; do
+for features in "--no-default-features" "--features tokio" "--features codec" "--features hub" "--features axum" "--features redis" "--all-features"; do
   step "clippy $features"
   cargo clippy -p ssewire-async $features --all-targets -- -D warnings
 done
@@ -22,6 +22,9 @@ step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --no-default-features
 RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --all-features
 
+# The hub's Redis tests (tests/hub_redis*.rs) start redis-server from PATH
+# when it is there, and print one SKIP: line when not; .ci/redis.sh runs
+# them again against a server of its own, requiring them to run.
 # tests/hub_browser.rs runs examples/sse_hub in headless Chromium; with
 # SSEWIRE_REQUIRE_BROWSER=1 a missing browser fails instead of skipping.
 if [ ! -x /usr/bin/chromium ] && [ -z "${SSEWIRE_CHROMIUM:-}" ]; then
