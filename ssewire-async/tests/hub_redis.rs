@@ -237,3 +237,41 @@ async fn a_slow_server_holds_back_neither_redis_nor_the_others() {
         assert_eq!(next(&mut resumed).await, Some((id.clone(), n.to_string())));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_no_hub_wrote_are_skipped() {
+    let Some((url, _server)) = redis_server::url() else {
+        return;
+    };
+    let name = stream("foreign");
+    let hub = node(&url, &name, Hub::builder()).await;
+    let mut subscription = hub.subscribe(None).await.unwrap();
+    let first = publish(&hub, "first").await;
+    // Two events in one entry, and an entry without the hub's field.
+    let forged: [&[&[u8]]; 2] = [
+        &[
+            b"XADD",
+            name.as_bytes(),
+            b"*",
+            b"sse",
+            b"id: \ndata: a\n\ndata: b\n\n",
+        ],
+        &[b"XADD", name.as_bytes(), b"*", b"data", b"c"],
+    ];
+    for command in forged {
+        assert!(
+            redis_server::command(&url, command).starts_with('$'),
+            "XADD answers an id"
+        );
+    }
+    let last = publish(&hub, "last").await;
+    assert_eq!(
+        next(&mut subscription).await,
+        Some((first, "first".to_owned()))
+    );
+    assert_eq!(
+        next(&mut subscription).await,
+        Some((last, "last".to_owned()))
+    );
+    assert_eq!(hub.stats().skipped, 2);
+}

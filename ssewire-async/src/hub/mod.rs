@@ -26,6 +26,10 @@
 //!   Model Context Protocol (2025-11-25) asks of resumable streams, so that
 //!   a client that never received an event still resumes from the right
 //!   place.
+//! - **Several servers.** With the `redis` feature, `RedisHub` keeps the
+//!   history in a Redis stream shared by several servers, each fanning out
+//!   to its own subscribers through a hub like this one; handlers written
+//!   over [`Backend`] serve either.
 //!
 //! ```
 //! # futures_executor::block_on(async {

@@ -13,13 +13,21 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Says why Redis cannot be had: fails under `SSEWIRE_REQUIRE_REDIS=1`,
-/// else prints one `SKIP:` line.
+/// else prints one `SKIP:` line per test program, straight to stderr (the
+/// test harness captures `eprintln!`).
 fn unavailable(why: &str) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
     assert!(
         std::env::var_os("SSEWIRE_REQUIRE_REDIS").is_none_or(|v| v != "1"),
         "SSEWIRE_REQUIRE_REDIS=1 but {why}"
     );
-    println!("SKIP: {why}");
+    ONCE.call_once(|| {
+        let program = std::env::args().next().unwrap_or_default();
+        let line = format!(
+            "SKIP: {program}: {why} (apt-get install redis-server, or set SSEWIRE_REDIS_URL)\n"
+        );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    });
 }
 
 /// The URL of the shared server, or of one this test starts (kept alive by
@@ -127,4 +135,29 @@ impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Sends one command to the server at `url` (`redis://HOST:PORT/`) and
+/// returns the first line of its reply: for writing to a stream as
+/// something other than a hub would.
+pub fn command(url: &str, args: &[&[u8]]) -> String {
+    let address = url.trim_start_matches("redis://").trim_end_matches('/');
+    let mut socket = TcpStream::connect(address).expect("redis at the URL");
+    let mut request = format!("*{}\r\n", args.len()).into_bytes();
+    for arg in args {
+        request.extend_from_slice(format!("${}\r\n", arg.len()).as_bytes());
+        request.extend_from_slice(arg);
+        request.extend_from_slice(b"\r\n");
+    }
+    socket.write_all(&request).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut reply = Vec::new();
+    let mut byte = [0];
+    while !reply.ends_with(b"\r\n") {
+        socket.read_exact(&mut byte).expect("a reply within 5 s");
+        reply.push(byte[0]);
+    }
+    String::from_utf8_lossy(&reply).trim_end().to_owned()
 }

@@ -79,9 +79,18 @@ pub(super) fn stored(message: ssewire::Message<'_>) -> Result<Vec<u8>, ssewire::
 
 /// The stored event with `id` in its `id` line. Comment, `event` and `data`
 /// lines start otherwise, so the first line that is exactly `id: ` is the
-/// one the publisher left empty.
+/// one the publisher left empty. An entry that is not one event as the
+/// encoder writes it (text, LF line ends only, one blank line, at the end)
+/// is refused: whoever else writes to the stream cannot make one entry
+/// into several events.
 fn splice(stored: &[u8], id: &str) -> Option<Encoded> {
     core::str::from_utf8(stored).ok()?;
+    let one_event = stored.ends_with(b"\n\n")
+        && !stored.contains(&b'\r')
+        && stored.windows(2).filter(|pair| pair == b"\n\n").count() == 1;
+    if !one_event {
+        return None;
+    }
     let at = if stored.starts_with(ID_LINE) {
         0
     } else {

@@ -1,60 +1,25 @@
-//! The hub on a Redis stream (feature `redis`): several servers behind one
-//! address share one history, so a client may reconnect to any of them.
-//!
-//! - **Publishing** appends the event to the stream with `XADD`, trimmed to
-//!   [`HubBuilder::history`] entries (`MAXLEN ~`: Redis trims whole nodes
-//!   of its radix tree, so it keeps at least that many and at most about
-//!   100 more; [`RedisHubBuilder::exact_trim`] trims exactly, at a cost).
-//!   The entry's id, such as `1700000000000-0`, is the event's id.
-//! - **Every server** reads the stream in one task (`XREAD BLOCK`) into an
-//!   in-memory [`Hub`](super::Hub), which fans each event out to the
-//!   server's own subscribers. The task never waits for a subscriber: one
-//!   that falls behind its queue bound is disconnected, as in the hub.
-//! - **Resuming** after a `Last-Event-ID` that this server has in memory is
-//!   the hub's; otherwise the subscriber is registered at the server's
-//!   newest event and the events between its id and that one are read from
-//!   Redis with `XRANGE`: stream ids are ordered, so the two parts meet
-//!   without a gap or a duplicate, whoever publishes meanwhile.
-//! - **Unknown ids**: a `Last-Event-ID` that is not a stream id as Redis
-//!   writes it, or whose entry Redis no longer has, is handled by the
-//!   hub's [`UnknownId`] policy (`Oldest` reads the kept history from
-//!   Redis).
-//!
-//! # Faults
-//!
-//! - Redis unreachable at [`RedisHubBuilder::connect`]: an error after at
-//!   most the [timeout](RedisHubBuilder::timeout) (2 s by default), never a
-//!   hang. Publishing and resuming from Redis fail the same way while it is
-//!   away; live subscribers keep their streams (and keep-alives).
-//! - Redis restarting: the reader reconnects, backing off up to 1 s. If
-//!   Redis still has the last entry read (persistence, or a dropped
-//!   connection), reading goes on from there and subscribers miss nothing.
-//!   If not, Redis lost history: every subscriber's stream ends
-//!   ([`End::Disconnected`](super::End::Disconnected)), so its
-//!   `EventSource` reconnects with `Last-Event-ID` and gets whatever Redis
-//!   still has after it, or the unknown-id policy.
-//! - A slow server slows down only its own reading: Redis serves each
-//!   `XREAD` on its own, and a server's subscribers that cannot keep up are
-//!   disconnected by their queue bound.
+//! The hub on a Redis stream (feature `redis`); see [`RedisHub`].
 
 use core::fmt;
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
 use ::redis::{Client, Cmd, RedisError, Value, cmd};
-use bytes::Bytes;
-use ssewire::{EncodeError, Message};
+use ssewire::Message;
 use tokio::sync::watch;
 
-use super::{Backend, EventId, Hub, HubBuilder, Start, Stats, Subscription, UnknownId};
-use crate::Encoded;
+use super::{Backend, EventId, Hub, HubBuilder, Subscription, UnknownId};
 use entry::StreamId;
 use reader::{Counters, Link, Reader, broken, range};
 
 mod entry;
+mod error;
 mod reader;
+mod resume;
+
+pub use error::RedisHubError;
+pub use reader::RedisStats;
 
 impl HubBuilder {
     /// Settings for a hub on the Redis stream named `stream`, with these
@@ -104,6 +69,14 @@ pub struct RedisHubBuilder {
 impl RedisHubBuilder {
     /// How long connecting to Redis, and each answer from it, may take;
     /// 2 s by default.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// use std::time::Duration;
+    /// let builder = ssewire_async::hub::Hub::builder().redis("events").timeout(Duration::from_millis(500));
+    /// let hub = builder.connect("redis://127.0.0.1/").await?; // an error after 0.5 s if Redis is silent
+    /// # Ok(()) }
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> RedisHubBuilder {
         self.timeout = timeout;
         self
@@ -112,6 +85,13 @@ impl RedisHubBuilder {
     /// Trims the stream to exactly [`HubBuilder::history`] entries on each
     /// `XADD` (`MAXLEN =`), rather than to at least that many (`MAXLEN ~`,
     /// the default, which Redis does in whole nodes, cheaply).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// let builder = ssewire_async::hub::Hub::builder().history(100).redis("events");
+    /// let hub = builder.exact_trim(true).connect("redis://127.0.0.1/").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn exact_trim(mut self, exact: bool) -> RedisHubBuilder {
         self.exact_trim = exact;
         self
@@ -122,6 +102,12 @@ impl RedisHubBuilder {
     /// hub. Reading starts at the stream's newest entry; older ones are
     /// read from Redis when a client resumes. Fails after at most the
     /// timeout when Redis does not answer.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// let hub = ssewire_async::hub::Hub::builder().redis("events").connect("redis://127.0.0.1:6379/0").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn connect(self, url: &str) -> Result<RedisHub, RedisHubError> {
         let link = Arc::new(Link {
             client: Client::open(url)?,
@@ -175,10 +161,56 @@ impl RedisHubBuilder {
     }
 }
 
-/// A resumable fan-out hub on a Redis stream, one per server; see [the
-/// module](self). Clones share the hub; the reading task stops when the
-/// last clone is dropped. It serves through the same handlers as
-/// [`Hub`], being a [`Backend`] too.
+/// A resumable fan-out hub on a Redis stream (feature `redis`), one per
+/// server: several servers behind one address share one history, so a client
+/// may reconnect to any of them. Clones share the hub; the reading task stops
+/// when the last clone is dropped. It is a [`Backend`], so it serves through
+/// the same handlers as [`Hub`].
+///
+/// - **Publishing** appends the event to the stream with `XADD`, trimmed to
+///   [`HubBuilder::history`] entries (`MAXLEN ~`: Redis trims whole nodes
+///   of its radix tree, so it keeps at least that many and at most about
+///   100 more; [`RedisHubBuilder::exact_trim`] trims exactly, at a cost).
+///   The entry's id, such as `1700000000000-0`, is the event's id. Redis
+///   trims by count only; [`HubBuilder::history_bytes`] bounds each
+///   server's memory, as in the hub. The stream is the hub's own: an entry
+///   that is not one event as a hub stored it is skipped
+///   ([`RedisStats::skipped`]).
+/// - **Every server** reads the stream in one task (`XREAD BLOCK`) into an
+///   in-memory [`Hub`], which fans each event out to the
+///   server's own subscribers. The task never waits for a subscriber: one
+///   that falls behind its queue bound is disconnected, as in the hub.
+/// - **Resuming** after a `Last-Event-ID` that this server has in memory is
+///   the hub's; otherwise the subscriber is registered at the server's
+///   newest event and the events between its id and that one are read from
+///   Redis with `XRANGE`: stream ids are ordered, so the two parts meet
+///   without a gap or a duplicate, whoever publishes meanwhile. A client
+///   whose id is newer than this server has read (it came from a server
+///   ahead of this one) waits for the reader, up to the timeout
+///   ([`RedisHubError::Behind`]).
+/// - **Unknown ids**: a `Last-Event-ID` that is not a stream id as Redis
+///   writes it, or whose entry Redis no longer has, is handled by the
+///   hub's [`UnknownId`] policy (`Oldest` reads the kept history from
+///   Redis).
+///
+/// # Faults
+///
+/// - Redis unreachable at [`RedisHubBuilder::connect`]: an error after at
+///   most the [timeout](RedisHubBuilder::timeout) (2 s by default), never a
+///   hang. Publishing and resuming from Redis fail the same way while it is
+///   away; live subscribers keep their streams (and keep-alives).
+/// - Redis restarting: the reader reconnects, backing off up to 1 s. If
+///   Redis still has the last entry read (persistence, or a dropped
+///   connection), reading goes on from there and subscribers miss nothing.
+///   If not, Redis lost history: every subscriber's stream ends
+///   ([`End::Disconnected`](super::End::Disconnected)), so its
+///   `EventSource` reconnects with `Last-Event-ID` and gets whatever Redis
+///   still has after it, or the unknown-id policy. A server that still has
+///   the id in memory resumes from there, so only events that no server
+///   had read are lost.
+/// - A slow server slows down only its own reading: Redis serves each
+///   `XREAD` on its own, and a server's subscribers that cannot keep up are
+///   disconnected by their queue bound.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
@@ -222,94 +254,32 @@ impl Drop for Inner {
     }
 }
 
-/// Why a [`RedisHub`] could not publish, subscribe or connect.
-///
-/// ```
-/// use ssewire_async::hub::RedisHubError;
-/// let error = RedisHubError::from(ssewire::EncodeError::LineBreakInEventType);
-/// assert!(error.to_string().starts_with("the event cannot be encoded"));
-/// ```
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum RedisHubError {
-    /// The message cannot be encoded; nothing was published.
-    Encode(EncodeError),
-    /// Redis could not be reached within the timeout, or refused the
-    /// command (an explicit id not above the stream's last, say).
-    Redis(RedisError),
-    /// The client's `Last-Event-ID` is in Redis, but this server's reader
-    /// did not reach it within the timeout.
-    Behind,
-}
-
-impl fmt::Display for RedisHubError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RedisHubError::Encode(error) => write!(f, "the event cannot be encoded: {error}"),
-            RedisHubError::Redis(error) => write!(f, "redis: {error}"),
-            RedisHubError::Behind => {
-                f.write_str("this server has not read the client's last event yet")
-            }
-        }
-    }
-}
-
-impl std::error::Error for RedisHubError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            RedisHubError::Encode(error) => Some(error),
-            RedisHubError::Redis(error) => Some(error),
-            RedisHubError::Behind => None,
-        }
-    }
-}
-
-impl From<EncodeError> for RedisHubError {
-    fn from(error: EncodeError) -> RedisHubError {
-        RedisHubError::Encode(error)
-    }
-}
-
-impl From<RedisError> for RedisHubError {
-    fn from(error: RedisError) -> RedisHubError {
-        RedisHubError::Redis(error)
-    }
-}
-
-/// A [`RedisHub`]'s counts, from [`RedisHub::stats`].
-///
-/// ```no_run
-/// # async fn run(hub: ssewire_async::hub::RedisHub) {
-/// let stats = hub.stats();
-/// println!("{} subscribers here, read up to {}", stats.local.subscribers, stats.position);
-/// # }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RedisStats {
-    /// This server's in-memory hub: the events it read, its subscribers.
-    pub local: Stats,
-    /// The id of the last entry this server read (`0-0` before any).
-    pub position: String,
-    /// How many times the reader reconnected to Redis.
-    pub reconnects: u64,
-    /// How many times, after reconnecting, Redis no longer had the last
-    /// entry read, and the subscribers were told to resume.
-    pub history_lost: u64,
-    /// Entries in the stream that no hub wrote, skipped.
-    pub skipped: u64,
-}
-
 impl RedisHub {
     /// Appends `message` to the stream, with the id Redis gives it (any id
     /// in `message` is replaced), and returns that id. Every server's
     /// subscribers get it, this one's included, from the stream.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// # let hub = ssewire_async::hub::Hub::builder().redis("events").connect("redis://127.0.0.1/").await?;
+    /// let id = hub.publish(ssewire::Message::new("{\"price\":1}").event("price")).await?;
+    /// assert!(id.to_string().contains('-')); // a stream id, 1700000000000-0 say
+    /// # Ok(()) }
+    /// ```
     pub async fn publish(&self, message: Message<'_>) -> Result<EventId, RedisHubError> {
         self.inner.append(None, message).await
     }
 
     /// Appends `message` with the publisher's stream `id` (`XADD` with an
     /// explicit id, which must be above the stream's last).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// # let hub = ssewire_async::hub::Hub::builder().redis("events").connect("redis://127.0.0.1/").await?;
+    /// let id = hub.publish_with_id("1700000000000-7", ssewire::Message::new("x")).await?;
+    /// assert_eq!(id.to_string(), "1700000000000-7");
+    /// # Ok(()) }
+    /// ```
     pub async fn publish_with_id(
         &self,
         id: &str,
@@ -319,8 +289,16 @@ impl RedisHub {
     }
 
     /// A subscription for a client whose last event was `last_event_id`:
-    /// the events after it, then live ones, each exactly once; see [the
-    /// module](self) for where they come from.
+    /// the events after it, then live ones, each exactly once; see
+    /// [`RedisHub`] for where they come from.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// # let hub = ssewire_async::hub::Hub::builder().redis("events").connect("redis://127.0.0.1/").await?;
+    /// let resumed = hub.subscribe(Some("1700000000000-0")).await?;
+    /// println!("{:?}", resumed.start()); // Resumed, or Unknown if Redis trimmed it
+    /// # Ok(()) }
+    /// ```
     pub async fn subscribe(
         &self,
         last_event_id: Option<&str>,
@@ -330,11 +308,25 @@ impl RedisHub {
 
     /// Ends this server's subscriptions; their clients resume, here or
     /// elsewhere.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// # let hub = ssewire_async::hub::Hub::builder().redis("events").connect("redis://127.0.0.1/").await?;
+    /// hub.disconnect_all(); // before this server stops, in a rolling restart
+    /// # Ok(()) }
+    /// ```
     pub fn disconnect_all(&self) {
         self.inner.hub.disconnect_all();
     }
 
     /// This server's counts.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
+    /// # let hub = ssewire_async::hub::Hub::builder().redis("events").connect("redis://127.0.0.1/").await?;
+    /// assert_eq!(hub.stats().local.subscribers, 0);
+    /// # Ok(()) }
+    /// ```
     pub fn stats(&self) -> RedisStats {
         let counters = &self.inner.counters;
         let load = |counter: &std::sync::atomic::AtomicU64| {
@@ -402,100 +394,6 @@ impl Inner {
             }
             RedisHubError::Redis(error)
         })
-    }
-
-    /// A subscription registered in the local hub (after `last`, if the
-    /// hub has it, else at its newest event), and the id of the last
-    /// entry the hub has: taken together, so that no entry is pushed
-    /// between.
-    fn register(&self, last: Option<&str>) -> (Subscription, StreamId) {
-        let position = self.position.borrow();
-        (self.hub.subscribe(last), *position)
-    }
-
-    async fn subscribe(&self, last: Option<&str>) -> Result<Subscription, RedisHubError> {
-        let Some(last) = last else {
-            let (subscription, position) = self.register(None);
-            let priming = self.priming(&position.to_string());
-            return Ok(subscription.resumed(Start::New, priming, VecDeque::new()));
-        };
-        let Some(last_id) = StreamId::parse(last) else {
-            let (subscription, position) = self.register(None);
-            return self.unknown(subscription, position).await;
-        };
-        if last_id > *self.position.borrow() {
-            // The client had an event, from another server, that this one
-            // has not read yet: if Redis has it, wait for the reader.
-            let kept = self
-                .query(&range("XRANGE", &self.stream, last, last, Some(1)))
-                .await?;
-            if entry::range(&kept).is_empty() {
-                let (subscription, position) = self.register(None);
-                return self.unknown(subscription, position).await;
-            }
-            let mut position = self.position.clone();
-            let reached = position.wait_for(|position| *position >= last_id);
-            match tokio::time::timeout(self.link.timeout, reached).await {
-                Ok(Ok(_)) => {}
-                _ => return Err(RedisHubError::Behind),
-            }
-        }
-        let (subscription, position) = self.register(Some(last));
-        if subscription.start() == Start::Resumed {
-            return Ok(subscription.resumed(Start::Resumed, self.priming(last), VecDeque::new()));
-        }
-        let missed = self
-            .query(&range(
-                "XRANGE",
-                &self.stream,
-                last,
-                &position.to_string(),
-                None,
-            ))
-            .await?;
-        let mut missed = entry::range(&missed).into_iter();
-        match missed.next() {
-            Some(first) if first.id == last_id => {
-                let backlog = missed.filter_map(|entry| entry.message).collect();
-                Ok(subscription.resumed(Start::Resumed, self.priming(last), backlog))
-            }
-            _ => self.unknown(subscription, position).await,
-        }
-    }
-
-    /// The unknown-id policy, for a subscription registered at `position`.
-    async fn unknown(
-        &self,
-        subscription: Subscription,
-        position: StreamId,
-    ) -> Result<Subscription, RedisHubError> {
-        if self.unknown_id == UnknownId::Live {
-            let priming = self.priming(&position.to_string());
-            return Ok(subscription.resumed(Start::Unknown, priming, VecDeque::new()));
-        }
-        let kept = range(
-            "XREVRANGE",
-            &self.stream,
-            &position.to_string(),
-            "-",
-            Some(self.history),
-        );
-        let kept = entry::range(&self.query(&kept).await?);
-        let backlog = kept
-            .into_iter()
-            .rev()
-            .filter_map(|entry| entry.message)
-            .collect();
-        // `0-0` is before every entry: resuming from it is unknown again,
-        // and gets the history again.
-        Ok(subscription.resumed(Start::Unknown, self.priming("0-0"), backlog))
-    }
-
-    /// The priming event with `id`, if the hub sends one.
-    fn priming(&self, id: &str) -> Option<Encoded> {
-        let retry = self.priming?;
-        let encoded = super::encode(Message::new("").id(id).retry(retry))?;
-        Some(Encoded::from_trusted(Bytes::from(encoded)))
     }
 }
 

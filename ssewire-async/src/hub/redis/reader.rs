@@ -9,8 +9,10 @@ use ::redis::aio::MultiplexedConnection;
 use ::redis::{AsyncConnectionConfig, Client, Cmd, RedisError, Value, cmd};
 use tokio::sync::watch;
 
+#[cfg(doc)]
+use super::RedisHub;
 use super::entry::{self, StreamId};
-use crate::hub::Hub;
+use crate::hub::{Hub, Stats};
 
 /// How long one `XREAD` waits for entries before it is sent again. An
 /// idle server sends one command per period; a connection that dies
@@ -26,6 +28,30 @@ pub(super) struct Counters {
     pub(super) reconnects: AtomicU64,
     pub(super) history_lost: AtomicU64,
     pub(super) skipped: AtomicU64,
+}
+
+/// A [`RedisHub`]'s counts, from [`RedisHub::stats`].
+///
+/// ```no_run
+/// # async fn run(hub: ssewire_async::hub::RedisHub) {
+/// let stats = hub.stats();
+/// println!("{} subscribers here, read up to {}", stats.local.subscribers, stats.position);
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RedisStats {
+    /// This server's in-memory hub: the events it read, its subscribers.
+    pub local: Stats,
+    /// The id of the last entry this server read (`0-0` before any).
+    pub position: String,
+    /// How many times the reader reconnected to Redis.
+    pub reconnects: u64,
+    /// How many times, after reconnecting, Redis no longer had the last
+    /// entry read, and the subscribers were told to resume.
+    pub history_lost: u64,
+    /// Entries in the stream that no hub wrote, skipped.
+    pub skipped: u64,
 }
 
 /// Where Redis is, and how long to wait for it.

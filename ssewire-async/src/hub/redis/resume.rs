@@ -1,0 +1,112 @@
+//! Subscribing on a Redis hub: from this server's memory where it has the
+//! client's last event, else from Redis up to where its memory starts.
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+use ssewire::Message;
+
+use super::entry::{self, StreamId};
+use super::reader::range;
+use super::{Inner, RedisHubError};
+use crate::Encoded;
+use crate::hub::{Start, Subscription, UnknownId};
+
+impl Inner {
+    /// A subscription registered in the local hub (after `last`, if the
+    /// hub has it, else at its newest event), and the id of the last
+    /// entry the hub has: taken together, so that no entry is pushed
+    /// between.
+    fn register(&self, last: Option<&str>) -> (Subscription, StreamId) {
+        let position = self.position.borrow();
+        (self.hub.subscribe(last), *position)
+    }
+
+    pub(super) async fn subscribe(
+        &self,
+        last: Option<&str>,
+    ) -> Result<Subscription, RedisHubError> {
+        let Some(last) = last else {
+            let (subscription, position) = self.register(None);
+            let priming = self.priming(&position.to_string());
+            return Ok(subscription.resumed(Start::New, priming, VecDeque::new()));
+        };
+        let Some(last_id) = StreamId::parse(last) else {
+            let (subscription, position) = self.register(None);
+            return self.unknown(subscription, position).await;
+        };
+        if last_id > *self.position.borrow() {
+            // The client had an event, from another server, that this one
+            // has not read yet: if Redis has it, wait for the reader.
+            let kept = self
+                .query(&range("XRANGE", &self.stream, last, last, Some(1)))
+                .await?;
+            if entry::range(&kept).is_empty() {
+                let (subscription, position) = self.register(None);
+                return self.unknown(subscription, position).await;
+            }
+            let mut position = self.position.clone();
+            let reached = position.wait_for(|position| *position >= last_id);
+            match tokio::time::timeout(self.link.timeout, reached).await {
+                Ok(Ok(_)) => {}
+                _ => return Err(RedisHubError::Behind),
+            }
+        }
+        let (subscription, position) = self.register(Some(last));
+        if subscription.start() == Start::Resumed {
+            return Ok(subscription.resumed(Start::Resumed, self.priming(last), VecDeque::new()));
+        }
+        let missed = self
+            .query(&range(
+                "XRANGE",
+                &self.stream,
+                last,
+                &position.to_string(),
+                None,
+            ))
+            .await?;
+        let mut missed = entry::range(&missed).into_iter();
+        match missed.next() {
+            Some(first) if first.id == last_id => {
+                let backlog = missed.filter_map(|entry| entry.message).collect();
+                Ok(subscription.resumed(Start::Resumed, self.priming(last), backlog))
+            }
+            _ => self.unknown(subscription, position).await,
+        }
+    }
+
+    /// The unknown-id policy, for a subscription registered at `position`.
+    async fn unknown(
+        &self,
+        subscription: Subscription,
+        position: StreamId,
+    ) -> Result<Subscription, RedisHubError> {
+        if self.unknown_id == UnknownId::Live {
+            let priming = self.priming(&position.to_string());
+            return Ok(subscription.resumed(Start::Unknown, priming, VecDeque::new()));
+        }
+        let kept = range(
+            "XREVRANGE",
+            &self.stream,
+            &position.to_string(),
+            "-",
+            Some(self.history),
+        );
+        let kept = entry::range(&self.query(&kept).await?);
+        let backlog = kept
+            .into_iter()
+            .rev()
+            .filter_map(|entry| entry.message)
+            .collect();
+        // `0-0` is before every entry: resuming from it is unknown again,
+        // and gets the history again.
+        Ok(subscription.resumed(Start::Unknown, self.priming("0-0"), backlog))
+    }
+
+    /// The priming event with `id`, if the hub sends one.
+    fn priming(&self, id: &str) -> Option<Encoded> {
+        let retry = self.priming?;
+        let encoded = crate::hub::encode(Message::new("").id(id).retry(retry))?;
+        Some(Encoded::from_trusted(Bytes::from(encoded)))
+    }
+}
