@@ -136,9 +136,19 @@ fn cpu_ns(pid: u32) -> u64 {
         .sum()
 }
 
-/// Redis's own CPU per published event with `nodes` servers reading the
-/// stream (one subscriber each), `events` events published on the first.
-async fn redis_cost(url: &str, pid: u32, nodes: usize, events: usize) -> f64 {
+/// What Redis spent per published event.
+struct Cost {
+    cpu_ns: f64,
+    xadd_ns: f64,
+    xread_ns: f64,
+    xreads: f64,
+}
+
+/// Redis's own cost per published event with `nodes` servers reading the
+/// stream (one subscriber each), `events` events published on the first:
+/// its CPU time, and the time its `INFO commandstats` gives to `XADD` and
+/// `XREAD`, with the number of `XREAD` calls (the batching).
+async fn redis_cost(url: &str, pid: u32, nodes: usize, events: usize) -> Cost {
     let stream = format!("hub_redis_scale-{}-cost-{nodes}", std::process::id());
     let mut hubs = Vec::new();
     for _ in 0..nodes {
@@ -160,13 +170,47 @@ async fn redis_cost(url: &str, pid: u32, nodes: usize, events: usize) -> f64 {
             }
         }));
     }
+    let mut admin = redis::Client::open(url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let () = redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .query_async(&mut admin)
+        .await
+        .unwrap();
     let before = cpu_ns(pid);
     let bench = Bench::Redis(hubs[0].clone(), hubs[0].clone());
     publish_all(&bench, events, epoch, &"x".repeat(80)).await;
     for task in tasks {
         task.await.unwrap();
     }
-    (cpu_ns(pid) - before) as f64 / events as f64
+    let cpu = cpu_ns(pid) - before;
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    // `cmdstat_xadd:calls=20000,usec=41234,...`
+    let stat = |command: &str, field: &str| -> f64 {
+        info.lines()
+            .find_map(|line| line.strip_prefix(&format!("cmdstat_{command}:")))
+            .and_then(|fields| {
+                fields
+                    .split(',')
+                    .find_map(|pair| pair.strip_prefix(&format!("{field}=")))
+            })
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let events = events as f64;
+    Cost {
+        cpu_ns: cpu as f64 / events,
+        xadd_ns: stat("xadd", "usec") * 1e3 / events,
+        xread_ns: stat("xread", "usec") * 1e3 / events,
+        xreads: stat("xread", "calls") / events,
+    }
 }
 
 struct Figures {
@@ -211,22 +255,48 @@ async fn measure(kind: &str, url: &str, round: usize, options: &Options) -> Figu
         (options.subscribers * options.events) as f64 / start.elapsed().as_secs_f64();
     drop(bench);
 
-    // Memory: idle subscriptions, half on each server.
-    let stream = format!("hub_redis_scale-{}-{round}-idle", std::process::id());
-    let bench = Bench::new(kind, url, &stream, 256).await;
-    let before = rss_kib();
-    let mut held = Vec::with_capacity(options.idle);
-    for n in 0..options.idle {
-        held.push(bench.subscribe(n).await);
-    }
-    let kib_per_subscriber = (rss_kib() - before) as f64 / options.idle as f64;
-    drop(held);
     Figures {
         p50_us,
         p99_us,
         deliveries_per_s,
-        kib_per_subscriber,
+        kib_per_subscriber: held(kind, url, round, options.idle),
     }
+}
+
+/// Resident memory per idle subscription, half on each server, measured
+/// in a process of its own (`hub_redis_scale hold KIND URL ROUND N`), so
+/// that memory freed by the other measures does not hide it.
+fn held(kind: &str, url: &str, round: usize, idle: usize) -> f64 {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["hold", kind, url, &round.to_string(), &idle.to_string()])
+        .output()
+        .expect("the hold process");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("hold printed {text:?}"))
+}
+
+fn hold(kind: &str, url: &str, round: &str, idle: usize) {
+    runtime().block_on(async {
+        let stream = format!("hub_redis_scale-{}-{round}-idle", std::process::id());
+        let bench = Bench::new(kind, url, &stream, 256).await;
+        let _warm = bench.subscribe(0).await;
+        let before = rss_kib();
+        let mut held = Vec::with_capacity(idle);
+        for n in 0..idle {
+            held.push(bench.subscribe(n).await);
+        }
+        println!("{}", (rss_kib() - before) as f64 / idle as f64);
+    });
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 struct Options {
@@ -295,12 +365,14 @@ fn main() {
         idle: option("--idle", 10_000),
         rounds: option("--rounds", 3),
     };
+    if let ["hold", kind, url, round, idle] =
+        &args.iter().map(String::as_str).collect::<Vec<_>>()[..]
+    {
+        hold(kind, url, round, idle.parse().expect("a number"));
+        return;
+    }
     let (url, server) = redis();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let url = Arc::new(url);
     println!(
         "hub_redis_scale: {} subscribers, 200 paced events (latency), {} back-to-back events (rate), {} idle subscriptions (memory); medians of {} rounds",
@@ -327,13 +399,20 @@ fn main() {
         return;
     };
     println!(
-        "redis-server CPU per event published (XADD, and XREAD by each server), 20,000 events, medians of {}:",
+        "redis-server per event published, 20,000 events, publisher on the first server, one subscriber per server (medians of {}):",
         options.rounds
     );
     for nodes in [1, 2, 4, 8] {
-        let costs = (0..options.rounds)
+        let costs: Vec<Cost> = (0..options.rounds)
             .map(|_| runtime.block_on(redis_cost(&url, pid, nodes, 20_000)))
             .collect();
-        println!("  {nodes} servers: {:6.0} ns", median(costs));
+        let pick = |f: fn(&Cost) -> f64| median(costs.iter().map(f).collect());
+        println!(
+            "  {nodes} servers: {:6.0} ns CPU; in commands: XADD {:5.0} ns, XREAD {:5.0} ns ({:.3} XREAD calls per event)",
+            pick(|c| c.cpu_ns),
+            pick(|c| c.xadd_ns),
+            pick(|c| c.xread_ns),
+            pick(|c| c.xreads),
+        );
     }
 }
