@@ -38,6 +38,10 @@ if [ "$(redis-cli -p "$port" ping 2>/dev/null)" != PONG ]; then
 fi
 
 # All features, in the dev profile: the build .ci/async.sh made.
+# tests/hub_redis_serve.rs runs two examples/sse_hub processes on Redis.
+step "build examples/sse_hub (all features)"
+cargo build -p ssewire-async --profile dev --all-features --example sse_hub
+
 step "tests on Redis at 127.0.0.1:$port (SSEWIRE_REQUIRE_REDIS=1)"
 SSEWIRE_REDIS_URL="redis://127.0.0.1:$port/" SSEWIRE_REQUIRE_REDIS=1 \
   cargo test -p ssewire-async --profile dev --all-features \
