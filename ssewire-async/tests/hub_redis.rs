@@ -275,3 +275,15 @@ async fn entries_no_hub_wrote_are_skipped() {
     );
     assert_eq!(hub.stats().skipped, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_hub_ends_its_subscriptions() {
+    let Some((url, _server)) = redis_server::url() else {
+        return;
+    };
+    let hub = node(&url, &stream("dropped"), Hub::builder()).await;
+    let mut subscription = hub.subscribe(None).await.unwrap();
+    drop(hub);
+    assert_eq!(next(&mut subscription).await, None);
+    assert_eq!(subscription.end(), Some(End::Disconnected));
+}

@@ -141,6 +141,7 @@ impl RedisHubBuilder {
             stream: self.stream.clone(),
             position,
             counters: counters.clone(),
+            batch: config.queue.clamp(1, 1024),
         };
         let reader = tokio::spawn(reader.run(reading)).abort_handle();
         Ok(RedisHub {
@@ -163,8 +164,8 @@ impl RedisHubBuilder {
 
 /// A resumable fan-out hub on a Redis stream (feature `redis`), one per
 /// server: several servers behind one address share one history, so a client
-/// may reconnect to any of them. Clones share the hub; the reading task stops
-/// when the last clone is dropped. It is a [`Backend`], so it serves through
+/// may reconnect to any of them. Clones share the hub; when the last clone
+/// is dropped, the reading task stops and the subscriptions end. It is a [`Backend`], so it serves through
 /// the same handlers as [`Hub`].
 ///
 /// - **Publishing** appends the event to the stream with `XADD`, trimmed to
@@ -179,7 +180,9 @@ impl RedisHubBuilder {
 /// - **Every server** reads the stream in one task (`XREAD BLOCK`) into an
 ///   in-memory [`Hub`], which fans each event out to the
 ///   server's own subscribers. The task never waits for a subscriber: one
-///   that falls behind its queue bound is disconnected, as in the hub.
+///   that falls behind its queue bound is disconnected, as in the hub. An
+///   `XREAD` returns at most [`HubBuilder::queue`] entries (up to 1024),
+///   so that one batch cannot put a subscriber that keeps up past it.
 /// - **Resuming** after a `Last-Event-ID` that this server has in memory is
 ///   the hub's; otherwise the subscriber is registered at the server's
 ///   newest event and the events between its id and that one are read from
@@ -251,6 +254,8 @@ struct Inner {
 impl Drop for Inner {
     fn drop(&mut self) {
         self.reader.abort();
+        // No event will come: the clients had better resume elsewhere.
+        self.hub.disconnect_all();
     }
 }
 

@@ -105,6 +105,10 @@ pub(super) struct Reader {
     /// which entries it will get from there.
     pub(super) position: watch::Sender<StreamId>,
     pub(super) counters: Arc<Counters>,
+    /// The most entries one `XREAD` returns: the hub's queue bound (at
+    /// most 1024), so that one batch never puts a subscriber that keeps up
+    /// past its bound.
+    pub(super) batch: usize,
 }
 
 impl Reader {
@@ -139,7 +143,7 @@ impl Reader {
             let mut command = cmd("XREAD");
             command
                 .arg("COUNT")
-                .arg(1024)
+                .arg(self.batch)
                 .arg("BLOCK")
                 .arg(u64::try_from(BLOCK.as_millis()).unwrap_or(u64::MAX))
                 .arg("STREAMS")
