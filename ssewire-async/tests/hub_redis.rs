@@ -287,3 +287,42 @@ async fn dropping_the_hub_ends_its_subscriptions() {
     assert_eq!(next(&mut subscription).await, None);
     assert_eq!(subscription.end(), Some(End::Disconnected));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resume_from_redis_is_bounded_by_the_history_as_in_memory() {
+    let Some((url, _server)) = redis_server::url() else {
+        return;
+    };
+    let name = stream("bounded");
+    // `MAXLEN ~ 5` keeps more than 5 entries in Redis (whole nodes of
+    // about 100); a server still sends at most the history's 5 events, or
+    // its bytes.
+    let a = node(&url, &name, Hub::builder().history(5)).await;
+    let mut events = Vec::new();
+    for n in 0..20 {
+        events.push((publish(&a, &n.to_string()).await, n.to_string()));
+    }
+    let fresh = node(&url, &name, Hub::builder().history(5)).await;
+    let mut behind = fresh.subscribe(Some(&events[9].0)).await.unwrap();
+    assert_eq!(behind.start(), Start::Unknown, "10 behind, 5 kept");
+    for event in &events[15..] {
+        assert_eq!(next(&mut behind).await.as_ref(), Some(event));
+    }
+    let mut resumed = fresh.subscribe(Some(&events[14].0)).await.unwrap();
+    assert_eq!(resumed.start(), Start::Resumed, "5 behind");
+    for event in &events[15..] {
+        assert_eq!(next(&mut resumed).await.as_ref(), Some(event));
+    }
+    // Each event is about 30 bytes: 50 bytes hold one.
+    let small = node(&url, &name, Hub::builder().history(5).history_bytes(50)).await;
+    let mut resumed = small.subscribe(Some(&events[18].0)).await.unwrap();
+    assert_eq!(
+        resumed.start(),
+        Start::Resumed,
+        "1 behind, within the bytes"
+    );
+    assert_eq!(next(&mut resumed).await.as_ref(), Some(&events[19]));
+    let mut behind = small.subscribe(Some(&events[16].0)).await.unwrap();
+    assert_eq!(behind.start(), Start::Unknown, "3 behind, past the bytes");
+    assert_eq!(next(&mut behind).await.as_ref(), Some(&events[19]));
+}

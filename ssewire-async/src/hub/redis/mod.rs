@@ -151,6 +151,7 @@ impl RedisHubBuilder {
                 publisher: Mutex::new(Some(publisher)),
                 stream: self.stream,
                 history: config.history.max(1),
+                history_bytes: config.history_bytes,
                 exact_trim: self.exact_trim,
                 unknown_id: config.unknown_id,
                 priming: config.priming,
@@ -187,7 +188,11 @@ impl RedisHubBuilder {
 ///   the hub's; otherwise the subscriber is registered at the server's
 ///   newest event and the events between its id and that one are read from
 ///   Redis with `XRANGE`: stream ids are ordered, so the two parts meet
-///   without a gap or a duplicate, whoever publishes meanwhile. A client
+///   without a gap or a duplicate, whoever publishes meanwhile. As in the
+///   hub, a client is resumed only if what it missed fits in the history's
+///   count and bytes (Redis may keep more, with `MAXLEN ~`); each one
+///   resuming from Redis holds its own copy of that, and costs Redis one
+///   `XRANGE`. A client
 ///   whose id is newer than this server has read (it came from a server
 ///   ahead of this one) waits for the reader, up to the timeout
 ///   ([`RedisHubError::Behind`]).
@@ -243,6 +248,7 @@ struct Inner {
     publisher: Mutex<Option<MultiplexedConnection>>,
     stream: String,
     history: usize,
+    history_bytes: usize,
     exact_trim: bool,
     unknown_id: UnknownId,
     priming: Option<Duration>,

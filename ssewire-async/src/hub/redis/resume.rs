@@ -56,23 +56,48 @@ impl Inner {
         if subscription.start() == Start::Resumed {
             return Ok(subscription.resumed(Start::Resumed, self.priming(last), VecDeque::new()));
         }
-        let missed = self
-            .query(&range(
-                "XRANGE",
-                &self.stream,
-                last,
-                &position.to_string(),
-                None,
-            ))
-            .await?;
-        let mut missed = entry::range(&missed).into_iter();
-        match missed.next() {
-            Some(first) if first.id == last_id => {
-                let backlog = missed.filter_map(|entry| entry.message).collect();
-                Ok(subscription.resumed(Start::Resumed, self.priming(last), backlog))
+        // At most the history after `last`, as the in-memory hub keeps: a
+        // client further behind is unknown there too, and no subscriber
+        // holds more than the history's bounds of its own.
+        let missed = range(
+            "XRANGE",
+            &self.stream,
+            last,
+            &position.to_string(),
+            Some(self.history.saturating_add(1)),
+        );
+        let missed = entry::range(&self.query(&missed).await?);
+        let reaches = missed.last().is_some_and(|newest| newest.id == position);
+        match missed.split_first() {
+            Some((first, after)) if first.id == last_id && reaches => {
+                let backlog = self.bounded(after.iter().rev());
+                let events = after.iter().filter(|entry| entry.message.is_some());
+                if backlog.len() == events.count() {
+                    return Ok(subscription.resumed(Start::Resumed, self.priming(last), backlog));
+                }
+                self.unknown(subscription, position).await
             }
             _ => self.unknown(subscription, position).await,
         }
+    }
+
+    /// The messages of `newest_first`, oldest first, as many as fit in
+    /// [`HubBuilder::history_bytes`](crate::hub::HubBuilder::history_bytes)
+    /// (the newest always).
+    fn bounded<'a>(
+        &self,
+        newest_first: impl Iterator<Item = &'a entry::Entry>,
+    ) -> VecDeque<Encoded> {
+        let mut backlog = VecDeque::new();
+        let mut bytes = 0;
+        for message in newest_first.filter_map(|entry| entry.message.as_ref()) {
+            bytes += message.as_bytes().len();
+            if bytes > self.history_bytes && !backlog.is_empty() {
+                break;
+            }
+            backlog.push_front(message.clone());
+        }
+        backlog
     }
 
     /// The unknown-id policy, for a subscription registered at `position`.
@@ -93,11 +118,7 @@ impl Inner {
             Some(self.history),
         );
         let kept = entry::range(&self.query(&kept).await?);
-        let backlog = kept
-            .into_iter()
-            .rev()
-            .filter_map(|entry| entry.message)
-            .collect();
+        let backlog = self.bounded(kept.iter());
         // `0-0` is before every entry: resuming from it is unknown again,
         // and gets the history again.
         Ok(subscription.resumed(Start::Unknown, self.priming("0-0"), backlog))
