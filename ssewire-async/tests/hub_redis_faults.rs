@@ -166,3 +166,50 @@ async fn after_a_restart_that_lost_the_stream_subscribers_are_told_to_resume() {
         format!("id: {after}\ndata: after\n\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_redis_is_down_publishing_fails_within_the_timeout_and_live_streams_stay() {
+    let Some(server) = RedisServer::start(None) else {
+        return;
+    };
+    let timeout = Duration::from_millis(500);
+    let hub = Hub::builder()
+        .redis("down")
+        .timeout(timeout)
+        .connect(&server.url())
+        .await
+        .unwrap();
+    let mut subscription = hub.subscribe(None).await.unwrap();
+    let before = publish(&hub, "before").await;
+    assert!(next(&mut subscription).await.unwrap().contains(&before));
+    let (port, dir) = server.kill();
+    // Each attempt is an error, none a hang; the live stream stays open.
+    for _ in 0..3 {
+        let start = Instant::now();
+        let refused = hub.publish(Message::new("lost")).await;
+        assert!(
+            matches!(refused, Err(RedisHubError::Redis(_))),
+            "{refused:?}"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            start.elapsed()
+        );
+    }
+    let resuming = hub.subscribe(Some("1-0")).await;
+    assert!(
+        matches!(resuming, Err(RedisHubError::Redis(_))),
+        "{resuming:?}"
+    );
+    let _server = RedisServer::start_on(port, dir).unwrap();
+    let after = publish(&hub, "after").await;
+    // Redis came back empty: the stream ends, for the client to resume.
+    assert_eq!(next(&mut subscription).await, None);
+    assert_eq!(subscription.end(), Some(End::Disconnected));
+    let mut resumed = hub.subscribe(Some(&before)).await.unwrap();
+    assert_eq!(
+        next(&mut resumed).await.unwrap(),
+        format!("id: {after}\ndata: after\n\n")
+    );
+}

@@ -119,10 +119,17 @@ impl RedisServer {
 
     /// Kills it (SIGKILL: no last save) and starts it again on the same
     /// port, with the same persistence.
-    pub fn restart(mut self) -> RedisServer {
+    pub fn restart(self) -> RedisServer {
+        let (port, dir) = self.kill();
+        RedisServer::start_on(port, dir).expect("redis-server started once already")
+    }
+
+    /// Kills it (SIGKILL); returns its port and directory, to start it
+    /// again with [`RedisServer::start_on`].
+    pub fn kill(mut self) -> (u16, Option<PathBuf>) {
         let (port, dir) = (self.port, self.dir.take());
         self.stop();
-        RedisServer::start_on(port, dir).expect("redis-server started once already")
+        (port, dir)
     }
 
     fn stop(&mut self) {
