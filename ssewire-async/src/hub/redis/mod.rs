@@ -268,7 +268,10 @@ impl Drop for Inner {
 impl RedisHub {
     /// Appends `message` to the stream, with the id Redis gives it (any id
     /// in `message` is replaced), and returns that id. Every server's
-    /// subscribers get it, this one's included, from the stream.
+    /// subscribers get it, this one's included, from the stream. When the
+    /// connection has broken (Redis restarted), this call fails and the
+    /// next one reconnects: it is not sent again by itself, since Redis may
+    /// have appended the event before the break.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
@@ -367,7 +370,7 @@ impl Inner {
             .arg(id.unwrap_or("*"))
             .arg(entry::FIELD)
             .arg(stored);
-        let reply = self.query(&add).await?;
+        let reply = self.query(&add, false).await?;
         let id = entry::added(&reply).ok_or_else(|| {
             RedisHubError::Redis(RedisError::from((
                 ::redis::ErrorKind::UnexpectedReturnType,
@@ -378,33 +381,57 @@ impl Inner {
     }
 
     /// Runs `command` on the publishing connection, connecting first if it
-    /// broke.
-    async fn query(&self, command: &Cmd) -> Result<Value, RedisHubError> {
-        let cached = self
-            .publisher
+    /// broke. A `read` is sent again, once, on a new connection when the
+    /// one kept turns out broken (as it does once after Redis restarted); a
+    /// write is not, since Redis may have done it before the break.
+    async fn query(&self, command: &Cmd, read: bool) -> Result<Value, RedisHubError> {
+        let kept = self.kept();
+        let fresh = kept.is_none();
+        let mut connection = match kept {
+            Some(connection) => connection,
+            None => self.reconnect().await?,
+        };
+        match command.query_async(&mut connection).await {
+            Err(error) if broken(&error) && read && !fresh => {
+                self.keep(None);
+                let mut connection = self.reconnect().await?;
+                command
+                    .query_async(&mut connection)
+                    .await
+                    .map_err(|error| self.failed(error))
+            }
+            result => result.map_err(|error| self.failed(error)),
+        }
+    }
+
+    /// The publishing connection kept, if any.
+    fn kept(&self) -> Option<MultiplexedConnection> {
+        self.publisher
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        let mut connection = match cached {
-            Some(connection) => connection,
-            None => {
-                let connection = self.link.connect(self.link.timeout).await?;
-                *self
-                    .publisher
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = Some(connection.clone());
-                connection
-            }
-        };
-        command.query_async(&mut connection).await.map_err(|error| {
-            if broken(&error) {
-                *self
-                    .publisher
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = None;
-            }
-            RedisHubError::Redis(error)
-        })
+            .clone()
+    }
+
+    /// Keeps `connection` (or none) for the next commands.
+    fn keep(&self, connection: Option<MultiplexedConnection>) {
+        *self
+            .publisher
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = connection;
+    }
+
+    async fn reconnect(&self) -> Result<MultiplexedConnection, RedisHubError> {
+        let connection = self.link.connect(self.link.timeout).await?;
+        self.keep(Some(connection.clone()));
+        Ok(connection)
+    }
+
+    /// `error`, after forgetting the connection if it broke.
+    fn failed(&self, error: RedisError) -> RedisHubError {
+        if broken(&error) {
+            self.keep(None);
+        }
+        RedisHubError::Redis(error)
     }
 }
 

@@ -35,13 +35,17 @@ impl Inner {
             let (subscription, position) = self.register(None);
             return self.unknown(subscription, position).await;
         };
-        if last_id > *self.position.borrow() {
-            // The client had an event, from another server, that this one
-            // has not read yet: if Redis has it, wait for the reader.
-            let kept = self
-                .query(&range("XRANGE", &self.stream, last, last, Some(1)))
-                .await?;
-            if entry::range(&kept).is_empty() {
+        let (subscription, position) = self.register(Some(last));
+        if subscription.start() == Start::Resumed {
+            return Ok(subscription.resumed(Start::Resumed, self.priming(last), VecDeque::new()));
+        }
+        let (subscription, position) = if last_id > position {
+            // Not in memory, and newer than this server has read: the
+            // client had it from a server ahead of this one. If Redis has
+            // it, wait for the reader, then look again.
+            drop(subscription);
+            let kept = range("XRANGE", &self.stream, last, last, Some(1));
+            if entry::range(&self.query(&kept, true).await?).is_empty() {
                 let (subscription, position) = self.register(None);
                 return self.unknown(subscription, position).await;
             }
@@ -51,11 +55,18 @@ impl Inner {
                 Ok(Ok(_)) => {}
                 _ => return Err(RedisHubError::Behind),
             }
-        }
-        let (subscription, position) = self.register(Some(last));
-        if subscription.start() == Start::Resumed {
-            return Ok(subscription.resumed(Start::Resumed, self.priming(last), VecDeque::new()));
-        }
+            let (subscription, position) = self.register(Some(last));
+            if subscription.start() == Start::Resumed {
+                return Ok(subscription.resumed(
+                    Start::Resumed,
+                    self.priming(last),
+                    VecDeque::new(),
+                ));
+            }
+            (subscription, position)
+        } else {
+            (subscription, position)
+        };
         // At most the history after `last`, as the in-memory hub keeps: a
         // client further behind is unknown there too, and no subscriber
         // holds more than the history's bounds of its own.
@@ -66,7 +77,7 @@ impl Inner {
             &position.to_string(),
             Some(self.history.saturating_add(1)),
         );
-        let missed = entry::range(&self.query(&missed).await?);
+        let missed = entry::range(&self.query(&missed, true).await?);
         let reaches = missed.last().is_some_and(|newest| newest.id == position);
         match missed.split_first() {
             Some((first, after)) if first.id == last_id && reaches => {
@@ -117,7 +128,7 @@ impl Inner {
             "-",
             Some(self.history),
         );
-        let kept = entry::range(&self.query(&kept).await?);
+        let kept = entry::range(&self.query(&kept, true).await?);
         let backlog = self.bounded(kept.iter());
         // `0-0` is before every entry: resuming from it is unknown again,
         // and gets the history again.
