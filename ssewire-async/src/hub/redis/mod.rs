@@ -1,18 +1,20 @@
 //! The hub on a Redis stream (feature `redis`); see [`RedisHub`].
 
 use core::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
-use ::redis::{Client, Cmd, RedisError, Value, cmd};
+use ::redis::{Client, RedisError, Value, cmd};
 use ssewire::Message;
 use tokio::sync::watch;
 
 use super::{Backend, EventId, Hub, HubBuilder, Subscription, UnknownId};
+use connection::Link;
 use entry::StreamId;
-use reader::{Counters, Link, Reader, broken, range};
+use reader::{Counters, Reader, range};
 
+mod connection;
 mod entry;
 mod error;
 mod reader;
@@ -378,60 +380,6 @@ impl Inner {
             )))
         })?;
         Ok(EventId::text(Arc::from(id)))
-    }
-
-    /// Runs `command` on the publishing connection, connecting first if it
-    /// broke. A `read` is sent again, once, on a new connection when the
-    /// one kept turns out broken (as it does once after Redis restarted); a
-    /// write is not, since Redis may have done it before the break.
-    async fn query(&self, command: &Cmd, read: bool) -> Result<Value, RedisHubError> {
-        let kept = self.kept();
-        let fresh = kept.is_none();
-        let mut connection = match kept {
-            Some(connection) => connection,
-            None => self.reconnect().await?,
-        };
-        match command.query_async(&mut connection).await {
-            Err(error) if broken(&error) && read && !fresh => {
-                self.keep(None);
-                let mut connection = self.reconnect().await?;
-                command
-                    .query_async(&mut connection)
-                    .await
-                    .map_err(|error| self.failed(error))
-            }
-            result => result.map_err(|error| self.failed(error)),
-        }
-    }
-
-    /// The publishing connection kept, if any.
-    fn kept(&self) -> Option<MultiplexedConnection> {
-        self.publisher
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Keeps `connection` (or none) for the next commands.
-    fn keep(&self, connection: Option<MultiplexedConnection>) {
-        *self
-            .publisher
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = connection;
-    }
-
-    async fn reconnect(&self) -> Result<MultiplexedConnection, RedisHubError> {
-        let connection = self.link.connect(self.link.timeout).await?;
-        self.keep(Some(connection.clone()));
-        Ok(connection)
-    }
-
-    /// `error`, after forgetting the connection if it broke.
-    fn failed(&self, error: RedisError) -> RedisHubError {
-        if broken(&error) {
-            self.keep(None);
-        }
-        RedisHubError::Redis(error)
     }
 }
 

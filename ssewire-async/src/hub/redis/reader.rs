@@ -6,18 +6,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
-use ::redis::{AsyncConnectionConfig, Client, Cmd, RedisError, Value, cmd};
+use ::redis::{Cmd, RedisError, Value, cmd};
 use tokio::sync::watch;
 
 #[cfg(doc)]
 use super::RedisHub;
+use super::connection::Link;
 use super::entry::{self, StreamId};
 use crate::hub::{Hub, Stats};
 
 /// How long one `XREAD` waits for entries before it is sent again. An
 /// idle server sends one command per period; a connection that dies
 /// silently is noticed within this plus the timeout.
-const BLOCK: Duration = Duration::from_secs(2);
+pub(super) const BLOCK: Duration = Duration::from_secs(2);
 
 /// Reconnection attempts back off from the first to the last.
 const BACKOFF: (Duration, Duration) = (Duration::from_millis(50), Duration::from_secs(1));
@@ -52,47 +53,6 @@ pub struct RedisStats {
     pub history_lost: u64,
     /// Entries in the stream that no hub wrote, skipped.
     pub skipped: u64,
-}
-
-/// Where Redis is, and how long to wait for it.
-#[derive(Debug)]
-pub(super) struct Link {
-    pub(super) client: Client,
-    pub(super) timeout: Duration,
-}
-
-impl Link {
-    /// A connection on which Redis has answered a `PING`: connecting and
-    /// the answer each take at most the timeout, so an address where
-    /// nothing answers is an error, not a hang.
-    pub(super) async fn connect(
-        &self,
-        response_timeout: Duration,
-    ) -> Result<MultiplexedConnection, RedisError> {
-        let config = AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(response_timeout));
-        let mut connection = self
-            .client
-            .get_multiplexed_async_connection_with_config(&config)
-            .await?;
-        cmd("PING").query_async::<Value>(&mut connection).await?;
-        Ok(connection)
-    }
-
-    /// The response timeout of the reader's connection, on which each
-    /// `XREAD` may block for [`BLOCK`].
-    pub(super) fn read_timeout(&self) -> Duration {
-        BLOCK + self.timeout
-    }
-}
-
-/// Whether an error means the connection is gone.
-pub(super) fn broken(error: &RedisError) -> bool {
-    error.is_io_error()
-        || error.is_connection_dropped()
-        || error.is_timeout()
-        || error.is_unrecoverable_error()
 }
 
 /// The reading task's state.
