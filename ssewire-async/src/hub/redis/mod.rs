@@ -85,7 +85,7 @@ impl RedisHubBuilder {
     }
 
     /// Trims the stream to exactly [`HubBuilder::history`] entries on each
-    /// `XADD` (`MAXLEN =`), rather than to at least that many (`MAXLEN ~`,
+    /// `XADD` (`MAXLEN`), rather than to at least that many (`MAXLEN ~`,
     /// the default, which Redis does in whole nodes, cheaply).
     ///
     /// ```no_run
@@ -367,7 +367,10 @@ impl Inner {
         let stored = entry::stored(message)?;
         let mut add = cmd("XADD");
         add.arg(&self.stream).arg("MAXLEN");
-        add.arg(if self.exact_trim { "=" } else { "~" });
+        if !self.exact_trim {
+            // Without `~` (or with `=`, which needs Redis 6.2) it is exact.
+            add.arg("~");
+        }
         add.arg(self.history)
             .arg(id.unwrap_or("*"))
             .arg(entry::FIELD)
