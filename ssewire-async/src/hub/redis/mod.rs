@@ -102,8 +102,9 @@ impl RedisHubBuilder {
     /// Connects to Redis at `url` (`redis://HOST:PORT/DB`), starts this
     /// server's reading task on the current tokio runtime, and returns the
     /// hub. Reading starts at the stream's newest entry; older ones are
-    /// read from Redis when a client resumes. Fails after at most the
-    /// timeout when Redis does not answer.
+    /// read from Redis when a client resumes. Each step (the connection,
+    /// Redis's first answer) is bounded by the timeout, so an address where
+    /// nothing answers is an error, never a hang.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), ssewire_async::hub::RedisHubError> {
@@ -205,9 +206,10 @@ impl RedisHubBuilder {
 ///
 /// # Faults
 ///
-/// - Redis unreachable at [`RedisHubBuilder::connect`]: an error after at
-///   most the [timeout](RedisHubBuilder::timeout) (2 s by default), never a
-///   hang. Publishing and resuming from Redis fail the same way while it is
+/// - Redis unreachable at [`RedisHubBuilder::connect`]: an error, at once
+///   when the connection is refused, and within the
+///   [timeout](RedisHubBuilder::timeout) (2 s by default) for each step
+///   when nothing answers; never a hang. Publishing and resuming from Redis fail the same way while it is
 ///   away; live subscribers keep their streams (and keep-alives).
 /// - Redis restarting: the reader reconnects, backing off up to 1 s. If
 ///   Redis still has the last entry read (persistence, or a dropped
