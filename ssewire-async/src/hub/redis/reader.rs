@@ -1,5 +1,5 @@
-//! The connection to Redis, and the one task per server that reads the
-//! stream and fans out to the server's own subscribers.
+//! The one task per server that reads the stream and fans out to the
+//! server's own subscribers, and what it counts.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
