@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # CI for the companion crate ssewire-async: format, clippy and docs for each
-# feature set, the tests with every feature (hyper, axum and reqwest on
-# loopback, the keep-alive clock, the sse_follow example), and packaging of
-# both crates together.
+# feature set, the tests without features (those with every feature run in
+# the README's test command), and packaging of both crates together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -21,18 +20,12 @@ step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --no-default-features
 RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --all-features
 
-# The dev profile, not the workspace's optimised test profile: the
-# companion's tests are network- and clock-bound, and compiling tokio, hyper,
-# axum and reqwest at opt-level 3 would double the build for nothing.
-# tests/follow.rs runs examples/sse_follow from target/debug/examples, where
-# only `cargo build --example` puts it under its own name, and compares its
-# lines with cli/'s sse_to_json.
-step "tests (all features)"
-cargo build -p ssewire-async --profile dev --all-features --example sse_follow
-cargo build -p ssewire-cli --profile dev
-cargo test -p ssewire-async --profile dev --all-features --all-targets
-cargo test -p ssewire-async --profile dev --all-features --doc
-
+# The tests with every feature (hyper, axum and reqwest on loopback, the
+# keep-alive clock, the sse_follow example against sse_to_json) run in the
+# README's test command, which .ci/run runs: `cargo test --workspace
+# --all-targets --all-features` and its doc tests. Its test profile optimises
+# only ssewire and proptest (Cargo.toml), so tokio, hyper, axum and reqwest
+# build as in the dev profile. Left here: the build without any feature.
 step "tests (no features: decoding, the body, without tokio)"
 cargo test -p ssewire-async --profile dev --no-default-features
 

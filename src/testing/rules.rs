@@ -4,7 +4,7 @@
 /// a `/`: every one is reached by some scenario (the crate's
 /// `tests/testing_api.rs` checks that over a few thousand seeds).
 ///
-/// Not reached: R15 (messages the encoder refuses: [`Scenario::messages`]
+/// Not reached: R15 (messages the encoder refuses: [`Scenario::messages`](super::Scenario::messages)
 /// gives only valid ones), C3 (it spans two streams), and the connection
 /// rules R18 to R22, which concern a client, not bytes.
 ///

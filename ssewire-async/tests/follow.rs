@@ -8,25 +8,55 @@ use std::process::{Command, Output};
 use support::{Answer, Seen, serve};
 
 /// The example binary. `cargo build --example sse_follow` puts it in
-/// `target/debug/examples` under its own name (`cargo test` builds examples
-/// under hashed names only), so .ci/async.sh builds it first.
+/// `target/debug/examples` under its own name; `cargo test` (the README's
+/// test command) builds it there under a hashed name, `sse_follow-<hash>`,
+/// and `cargo test --all-targets` builds it as a test harness under another
+/// such name. The newest of them that is the program (its `--help` names
+/// `--max-connections`) is taken.
 fn sse_follow() -> Command {
     let mut path = std::env::current_exe().unwrap();
     path.pop();
     if path.ends_with("deps") {
         path.pop();
     }
-    let binary = path.join("examples").join("sse_follow");
-    assert!(
-        binary.exists(),
-        "{} is missing: build it with `cargo build -p ssewire-async --features reqwest --example sse_follow`",
-        binary.display()
-    );
-    Command::new(binary)
+    let examples = path.join("examples");
+    let mut candidates: Vec<_> = std::fs::read_dir(&examples)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name == "sse_follow" || (name.starts_with("sse_follow-") && !name.contains('.'))
+        })
+        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .collect();
+    candidates.sort();
+    let program = candidates
+        .into_iter()
+        .rev()
+        .map(|(_, path)| path)
+        .find(|path| {
+            Command::new(path)
+                .arg("--help")
+                .output()
+                .is_ok_and(|output| {
+                    let text = [output.stdout, output.stderr].concat();
+                    String::from_utf8_lossy(&text).contains("--max-connections")
+                })
+        });
+    let program = program.unwrap_or_else(|| {
+        panic!(
+            "no sse_follow program in {}: build it with `cargo build -p ssewire-async --features reqwest --example sse_follow`",
+            examples.display()
+        )
+    });
+    Command::new(program)
 }
 
 /// The `sse_to_json` binary of the `ssewire-cli` package, in the same
-/// target directory; .ci/async.sh builds it.
+/// target directory: `cargo test --workspace` builds it for the CLI's own
+/// tests, `cargo build -p ssewire-cli` otherwise.
 fn sse_to_json() -> Command {
     let mut path = std::env::current_exe().unwrap();
     path.pop();
