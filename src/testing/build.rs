@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use super::model::{Ending, Line, Meaning};
 use super::rules::Rule;
-use super::source::{Source, Value, value};
+use super::source::{NUL, Source, Value, value};
 use crate::Limits;
 
 /// What comes before the first line.
@@ -158,12 +158,12 @@ impl Drafter<'_, '_> {
                 self.field_value("id", &value, |v| Meaning::Id(Some(v)));
             }
             11 => {
-                let mut value = value(self.source, 2, true);
-                value.push(super::source::PIECES[12]);
-                let tail = super::source::value(self.source, 2, false);
-                value.bytes.extend_from_slice(&tail.bytes);
+                let mut id = value(self.source, 2, true);
+                id.push(NUL);
+                let tail = value(self.source, 2, false);
+                id.bytes.extend_from_slice(&tail.bytes);
                 self.rules.push(Rule::R10cNul);
-                self.field_value("id", &value, |_| Meaning::Id(None));
+                self.field_value("id", &id, |_| Meaning::Id(None));
             }
             12 | 13 => self.retry(),
             14 | 15 => {
@@ -210,7 +210,7 @@ impl Drafter<'_, '_> {
     /// A field whose meaning depends on its value, written in one of the
     /// ways R7 and R8 allow; `meaning` gets the value as the receiver reads it.
     fn field_value(&mut self, name: &str, value: &Value, meaning: impl FnOnce(String) -> Meaning) {
-        let read = self.spell(name, value);
+        let read = self.spell(value);
         let text = match read {
             Spelling::Space => value.text.clone(),
             Spelling::NoSpace => value.strip_one_space().text,
@@ -221,11 +221,11 @@ impl Drafter<'_, '_> {
 
     /// A field whose meaning does not depend on its value.
     fn field(&mut self, name: &str, meaning: Meaning, value: &Value) {
-        let read = self.spell(name, value);
+        let read = self.spell(value);
         self.field_spelled(name, value, read, meaning);
     }
 
-    fn spell(&mut self, _name: &str, value: &Value) -> Spelling {
+    fn spell(&mut self, value: &Value) -> Spelling {
         match self.source.below(4) {
             0 | 1 => Spelling::Space,
             2 => Spelling::NoSpace,

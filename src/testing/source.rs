@@ -62,6 +62,9 @@ const fn invalid(bytes: &'static [u8], text: &'static str) -> Piece {
     }
 }
 
+/// U+0000 NULL, which makes an `id` line ignored (R10c).
+pub(super) const NUL: Piece = valid("\0");
+
 /// What values are made of. No piece holds CR or LF, and none starts with a
 /// UTF-8 continuation byte, so a truncated sequence at the end of one piece
 /// is never completed by the next: each piece decodes on its own, and a
@@ -80,7 +83,7 @@ pub(super) const PIECES: &[Piece] = &[
     valid("\u{4e2d}"),
     valid("\u{1f600}"),
     valid("\u{feff}"),
-    valid("\0"),
+    NUL,
     invalid(b"\xFF", "\u{fffd}"),
     invalid(b"\xC0", "\u{fffd}"),
     invalid(b"\xE2\x82", "\u{fffd}"),
