@@ -120,6 +120,15 @@ impl Scenario {
     }
 
     /// The whole stream.
+    ///
+    /// ```
+    /// use ssewire::testing::{Scenario, reference_decode};
+    ///
+    /// let scenario = Scenario::from_bytes(&[200; 30]);
+    /// // Any SSE parser can be handed the bytes; here, the reference decoder.
+    /// let outcome = reference_decode(scenario.stream());
+    /// assert_eq!(outcome.last_event_id, scenario.expected_unlimited().last_event_id);
+    /// ```
     pub fn stream(&self) -> &[u8] {
         &self.stream
     }
@@ -144,16 +153,37 @@ impl Scenario {
 
     /// The limits to decode the stream with: usually the defaults or none;
     /// small ones when the scenario tests them (C2).
+    ///
+    /// ```
+    /// let scenario = ssewire::testing::Scenario::from_bytes(&[4; 16]);
+    /// assert_eq!(scenario.decoder().limits(), scenario.limits());
+    /// ```
     pub fn limits(&self) -> Limits {
         self.limits
     }
 
     /// Whether comments are to be reported ([`crate::DecoderBuilder::comments`], C4).
+    ///
+    /// ```
+    /// use ssewire::OwnedDecoded;
+    ///
+    /// let scenario = ssewire::testing::Scenario::from_bytes(&[0, 0, 0]);
+    /// let comments = scenario.expected().items.iter().filter(|i| matches!(i, OwnedDecoded::Comment(_)));
+    /// assert!(scenario.comments() || comments.count() == 0);
+    /// ```
     pub fn comments(&self) -> bool {
         self.comments
     }
 
     /// A decoder with [`Scenario::limits`] and [`Scenario::comments`].
+    ///
+    /// ```
+    /// use ssewire::testing::{Scenario, decode_chunks};
+    ///
+    /// let scenario = Scenario::from_bytes(&[77; 90]);
+    /// let (outcome, _) = decode_chunks(&mut scenario.decoder(), scenario.chunks());
+    /// assert_eq!(&outcome, scenario.expected());
+    /// ```
     pub fn decoder(&self) -> Decoder {
         Decoder::builder()
             .limits(self.limits)
@@ -180,11 +210,30 @@ impl Scenario {
 
     /// What a decoder with [`Limits::unlimited`] (and the same comment
     /// setting) must give: [`Scenario::expected`] without limit errors.
+    ///
+    /// ```
+    /// use ssewire::{Decoder, Limits};
+    /// use ssewire::testing::{Scenario, decode_chunks};
+    ///
+    /// let scenario = Scenario::from_bytes(&[250; 70]);
+    /// let mut decoder = Decoder::builder().limits(Limits::unlimited()).comments(scenario.comments()).build();
+    /// let (outcome, _) = decode_chunks(&mut decoder, scenario.chunks());
+    /// assert_eq!(&outcome, scenario.expected_unlimited());
+    /// ```
     pub fn expected_unlimited(&self) -> &Outcome {
         &self.unlimited
     }
 
     /// What [`Decoder::finish`] must return at the end of the stream (C5).
+    ///
+    /// ```
+    /// let scenario = ssewire::testing::Scenario::from_bytes(&[31; 60]);
+    /// let mut decoder = scenario.decoder();
+    /// for chunk in scenario.chunks() {
+    ///     decoder.feed(chunk, |_| {});
+    /// }
+    /// assert_eq!(decoder.finish(), scenario.finish());
+    /// ```
     pub fn finish(&self) -> Finish {
         self.expected.finish
     }
