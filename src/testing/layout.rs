@@ -51,16 +51,17 @@ pub(super) fn lay_out(draft: &mut Draft, source: &mut Source<'_>) -> Laid {
     interesting.extend_from_slice(&inside);
     interesting.extend_from_slice(&near_limit);
     let cuts = cut(source, stream.len(), &interesting);
-    for at in &cuts {
-        if crlf.contains(at) {
-            draft.rules.push(Rule::R3Split);
-        }
-        if bom && (*at == 1 || *at == 2) {
-            draft.rules.push(Rule::R2Split);
-        }
-        if inside.contains(at) {
-            draft.rules.push(Rule::R1Split);
-        }
+    // `crlf` and `inside` were filled in stream order: sorted.
+    debug_assert!(crlf.is_sorted() && inside.is_sorted());
+    let cut_in = |offsets: &[usize]| cuts.iter().any(|at| offsets.binary_search(at).is_ok());
+    if cut_in(&crlf) {
+        draft.rules.push(Rule::R3Split);
+    }
+    if bom && cut_in(&[1, 2]) {
+        draft.rules.push(Rule::R2Split);
+    }
+    if cut_in(&inside) {
+        draft.rules.push(Rule::R1Split);
     }
     Laid { stream, cuts }
 }
