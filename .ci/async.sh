@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # CI for the companion crate ssewire-async: format, clippy and docs for each
-# feature set, the tests with every feature (hyper, axum and reqwest on
-# loopback, the keep-alive clock, the sse_follow example, the hub, and
-# headless Chromium through the sse_hub example), and packaging of both
-# crates together.
+# feature set, the tests without features (those with every feature run in
+# the README's test command), and packaging of both crates together.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -22,31 +20,16 @@ step "docs"
 RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --no-default-features
 RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --all-features
 
-# The hub's Redis tests (tests/hub_redis*.rs) start redis-server from PATH
-# when it is there, and print one SKIP: line when not; .ci/redis.sh runs
-# them again against a server of its own, requiring them to run.
-# tests/hub_browser.rs runs examples/sse_hub in headless Chromium; with
-# SSEWIRE_REQUIRE_BROWSER=1 a missing browser fails instead of skipping.
-if [ ! -x /usr/bin/chromium ] && [ -z "${SSEWIRE_CHROMIUM:-}" ]; then
-  step "apt-get install chromium (for tests/hub_browser.rs)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends chromium
-fi
-
-# The dev profile, not the workspace's optimised test profile: the
-# companion's tests are network- and clock-bound, and compiling tokio, hyper,
-# axum and reqwest at opt-level 3 would double the build for nothing.
-# tests/follow.rs runs examples/sse_follow from target/debug/examples, where
-# only `cargo build --example` puts it under its own name, and compares its
-# lines with cli/'s sse_to_json. tests/hub_browser.rs runs examples/sse_hub
-# the same way.
-step "tests (all features)"
-cargo build -p ssewire-async --profile dev --all-features --example sse_follow --example sse_hub
-cargo build -p ssewire-cli --profile dev
-SSEWIRE_REQUIRE_BROWSER=1 cargo test -p ssewire-async --profile dev --all-features --all-targets
-cargo test -p ssewire-async --profile dev --all-features --doc
-
+# The tests with every feature (hyper, axum and reqwest on loopback, the
+# keep-alive clock, the sse_follow example against sse_to_json, the hub and
+# headless Chromium through sse_hub) run in the README's test command, which
+# .ci/run runs: `cargo test --workspace --all-features`, doc tests included. Its test profile optimises
+# only ssewire and proptest (Cargo.toml), so tokio, hyper, axum and reqwest
+# build as in the dev profile. Left here: the build without any feature.
+# The hub's Redis tests (tests/hub_redis*.rs) among them start
+# redis-server from PATH when it is there, and print one SKIP: line when
+# not; .ci/redis.sh runs them again against a server of its own, requiring
+# them to run.
 step "tests (no features: decoding, the body, without tokio)"
 cargo test -p ssewire-async --profile dev --no-default-features
 

@@ -37,14 +37,17 @@ if [ "$(redis-cli -p "$port" ping 2>/dev/null)" != PONG ]; then
   exit 1
 fi
 
-# All features, in the dev profile: the build .ci/async.sh made.
-# tests/hub_redis_serve.rs runs two examples/sse_hub processes on Redis.
-step "build examples/sse_hub (all features)"
-cargo build -p ssewire-async --profile dev --all-features --example sse_hub
+# As the README's test command builds them (`cargo test --workspace
+# --all-features`, which .ci/run runs before this script): the same profile
+# and features, so nothing is compiled again. tests/hub_redis_serve.rs runs
+# two examples/sse_hub processes on Redis; the test command built it, and so
+# does this step when the script runs alone.
+step "build examples/sse_hub as the test command does"
+cargo build --workspace --all-features --profile test --example sse_hub
 
 step "tests on Redis at 127.0.0.1:$port (SSEWIRE_REQUIRE_REDIS=1)"
 SSEWIRE_REDIS_URL="redis://127.0.0.1:$port/" SSEWIRE_REQUIRE_REDIS=1 \
-  cargo test -p ssewire-async --profile dev --all-features \
+  cargo test --workspace --all-features \
   --test hub_redis --test hub_redis_faults --test hub_redis_serve
 
 step "done"

@@ -84,6 +84,7 @@ msrv_build() {
 
 msrv_build ssewire
 msrv_build ssewire --no-default-features
+msrv_build ssewire --all-features
 for package in $MSRV_PACKAGES; do
   msrv_build "$package"
 done
@@ -99,6 +100,7 @@ fi
 if have_target thumbv7em-none-eabihf; then
   step "ssewire for thumbv7em-none-eabihf, without std"
   cargo build --locked -p ssewire --target thumbv7em-none-eabihf --no-default-features
+  cargo build --locked -p ssewire --target thumbv7em-none-eabihf --no-default-features --features testing
 fi
 # No atomic compare-and-swap, so no `Arc`: owned events never share text.
 if have_target thumbv6m-none-eabi; then

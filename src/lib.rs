@@ -95,6 +95,10 @@
 //!   `Message::stream_to_io`, `Reader` (an iterator over a blocking
 //!   `std::io::Read`) and `From<EncodeError> for std::io::Error`. Without it
 //!   the crate is `#![no_std]` and needs only `alloc`.
+//! - `testing`: [`testing`], for tests and fuzz targets: generated streams
+//!   that know what they must decode to ([`testing::Scenario`]) and a
+//!   reference decoder transcribed from the standard
+//!   ([`testing::reference_decode`]). No dependencies.
 //!
 //! # Conformance
 //!
@@ -126,6 +130,9 @@ mod limits;
 #[cfg(feature = "std")]
 mod read;
 mod scan;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 
 pub use decode::{Decoder, DecoderBuilder};
 pub use encode::Message;

@@ -1,6 +1,6 @@
 //! Exhaustive and property comparisons of the decoder against the plain
-//! reference decoder (`tests/reference/mod.rs`), and of the encoder against
-//! the decoder.
+//! reference decoder (`ssewire::testing::reference_decode`), and of the
+//! encoder against the decoder.
 //!
 //! Every byte value in every position of small streams, BOMs, lone CRs and
 //! invalid UTF-8 at every split, and all short streams over small alphabets:
@@ -10,45 +10,18 @@
 use proptest::prelude::*;
 use ssewire::{Decoded, Decoder, EncodeError, Event, Finish, Limits, Message, OwnedDecoded};
 
-#[path = "reference/mod.rs"]
-mod reference;
-
-use reference::{RefItem, RefOutput, reference_decode};
+use ssewire::testing::{Outcome, reference_decode};
 use std::time::Duration;
-
-/// A reconnection time as the field's milliseconds (the decoder reads them
-/// from a `u64`, so they always fit).
-fn millis(time: Duration) -> u64 {
-    u64::try_from(time.as_millis()).expect("read from a u64")
-}
 
 // ---------------------------------------------------------------------------
 // Running the decoder in the reference's shape
 // ---------------------------------------------------------------------------
 
-/// Decodes `chunks` in order with an unlimited decoder and maps what it
-/// reports to the reference's items.
-fn decode_chunks<'c>(chunks: impl IntoIterator<Item = &'c [u8]>) -> RefOutput {
+/// Decodes `chunks` in order with an unlimited decoder (no comments, so
+/// that it reports what the reference reports: events and retries).
+fn decode_chunks<'c>(chunks: impl IntoIterator<Item = &'c [u8]>) -> Outcome {
     let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
-    let mut items = Vec::new();
-    for chunk in chunks {
-        decoder.feed(chunk, |item| {
-            items.push(match item {
-                Decoded::Event(event) => RefItem::Event {
-                    event_type: event.event_type.to_owned(),
-                    data: event.data.to_owned(),
-                    id: event.last_event_id.to_owned(),
-                },
-                Decoded::Retry(time) => RefItem::Retry(millis(time)),
-                other => panic!("an unlimited decoder without comments reported {other:?}"),
-            });
-        });
-    }
-    let _ = decoder.finish();
-    RefOutput {
-        items,
-        last_event_id: decoder.last_event_id().to_owned(),
-    }
+    ssewire::testing::decode_chunks(&mut decoder, chunks).0
 }
 
 /// How a stream is cut into chunks.
@@ -67,7 +40,7 @@ enum Splits {
 /// asks for, recording mismatches in `failures`.
 fn check(input: &[u8], splits: Splits, failures: &mut Failures) {
     let expected = reference_decode(input);
-    let mut compare = |how: &dyn Fn() -> String, got: RefOutput| {
+    let mut compare = |how: &dyn Fn() -> String, got: Outcome| {
         failures.checked += 1;
         if got != expected {
             failures.record(format!(

@@ -11,12 +11,10 @@
 //! checked in `tests/exhaustive.rs`, with refusals and every writer.
 
 mod common;
-#[path = "reference/mod.rs"]
-mod reference;
 
 use common::{Item, decode_split, decode_split_by, plain};
 use proptest::prelude::*;
-use reference::{RefItem, reference_decode};
+use ssewire::testing::{decode_chunks, reference_decode};
 use ssewire::{Decoder, EncodeError, Limits, Message};
 
 /// Pieces that make interesting streams: field names, separators, line
@@ -109,14 +107,22 @@ fn decode_loop_split(
     })
 }
 
-/// The decoder, fed `input` in pieces of `sizes`, gives the reference's
-/// items and last event ID.
+/// The decoder, fed `input` in pieces of `sizes` (cycled), gives the
+/// reference's items, last event ID and reconnection time.
 fn matches_reference(input: &[u8], sizes: &[usize]) -> Result<(), TestCaseError> {
+    let mut chunks = Vec::new();
+    let mut rest = input;
+    for size in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (chunk, tail) = rest.split_at((*size).clamp(1, rest.len()));
+        chunks.push(chunk);
+        rest = tail;
+    }
     let mut decoder = Decoder::builder().limits(Limits::unlimited()).build();
-    let (items, last_event_id, _) = decode_split(&mut decoder, input, sizes);
-    let expected = reference_decode(input);
-    prop_assert_eq!(to_reference_items(items), expected.items);
-    prop_assert_eq!(last_event_id, expected.last_event_id);
+    let (outcome, _) = decode_chunks(&mut decoder, chunks);
+    prop_assert_eq!(outcome, reference_decode(input));
     Ok(())
 }
 
@@ -131,23 +137,6 @@ fn feed_matches_decode_loop(
     let looped = decode_loop_split(&mut build(), input, sizes);
     prop_assert_eq!(fed, looped);
     Ok(())
-}
-
-fn to_reference_items(items: Vec<Item>) -> Vec<RefItem> {
-    items
-        .into_iter()
-        .map(|item| match item {
-            Item::Event(event) => RefItem::Event {
-                event_type: event.event_type().to_owned(),
-                data: event.data().to_owned(),
-                id: event.last_event_id().to_owned(),
-            },
-            Item::Retry(time) => {
-                RefItem::Retry(u64::try_from(time.as_millis()).expect("read from u64"))
-            }
-            other => panic!("unexpected {other:?}"),
-        })
-        .collect()
 }
 
 proptest! {

@@ -7,303 +7,133 @@
 //!
 //! ```text
 //! cargo run -p ssewire-cli -- examples/sample.sse
-//! curl -N http://127.0.0.1:8080/events | cargo run -p ssewire-cli
+//! curl -N http://127.0.0.1:8080/events | cargo run -p ssewire-cli -- -
 //! cargo run --release -p ssewire-cli -- --chunk 1 --max-event-len 65536 FILE
+//! cargo run --release -p ssewire-cli -- --bench FILE --chunk 64 --chunk 65536
 //! ```
 //!
-//! Options are listed by `--help`. The decoder is fed at most N
-//! bytes at a time (default 8192) and uses ssewire's default limits unless
-//! told otherwise. Events are printed as soon as they are complete. A limit
-//! error or an I/O error is reported on stderr and makes the exit status
-//! non-zero, after every complete event has been printed.
+//! Options and exit statuses are listed by `--help`. The decoder is fed at
+//! most N bytes at a time (default 8192) and uses ssewire's default limits
+//! unless told otherwise. Events are printed as soon as they are complete.
+//! A skipped event or an I/O error is reported on stderr and makes the exit
+//! status non-zero, after every complete event has been printed; a closed
+//! stdout (`| head`) ends the program quietly.
 
-use std::fmt::Write as _;
+mod args;
+mod bench;
+mod json;
+
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use ssewire::{Decoded, Decoder, Limits};
+use args::{Command, Input, USAGE, help, parse_args};
+use json::{Failure, run};
 
-/// The options, as `--help` prints them.
-fn usage() -> String {
-    format!(
-        "\
-usage: sse_to_json [OPTIONS] [FILE]
-
-Decodes a text/event-stream from FILE (or stdin) and prints one JSON object
-per line: each event, each retry, and the last event ID at the end.
-
-options:
-  --chunk N          feed the decoder at most N bytes at a time (default 8192)
-  --max-line-len N   longest line accepted, in bytes, without its line ending
-                     (default {line})
-  --max-event-len N  largest event data accepted, in bytes (default {event})
-  --unlimited        no limits at all; a later --max-* option sets that one
-  -h, --help         print this and exit",
-        line = Limits::DEFAULT_MAX_LINE_LEN,
-        event = Limits::DEFAULT_MAX_EVENT_LEN,
-    )
-}
-
-/// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
-struct Args {
-    chunk: usize,
-    limits: Limits,
-    path: Option<String>,
-}
-
-/// How the command line ended: decode, or print the usage and exit.
-#[derive(Debug, PartialEq, Eq)]
-enum Command {
-    Decode(Args),
-    Help,
-}
+/// Exit statuses, as `--help` lists them.
+const SKIPPED: u8 = 1;
+const USAGE_ERROR: u8 = 2;
+const IO_ERROR: u8 = 3;
 
 fn main() -> ExitCode {
-    let Args {
-        chunk,
-        limits,
-        path,
-    } = match parse_args(std::env::args().skip(1)) {
-        Ok(Command::Decode(args)) => args,
-        Ok(Command::Help) => {
-            println!("{}", usage());
-            return ExitCode::SUCCESS;
+    match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Help) => print_quietly(&help()),
+        Ok(Command::Version) => {
+            print_quietly(&format!("sse_to_json {}", env!("CARGO_PKG_VERSION")))
         }
+        Ok(Command::Decode {
+            chunk,
+            limits,
+            input,
+        }) => decode(&input, chunk, limits),
+        Ok(Command::Bench {
+            chunks,
+            limits,
+            path,
+        }) => bench_file(&path, &chunks, limits),
         Err(message) => {
-            eprintln!("sse_to_json: {message}\n{}", usage());
-            return ExitCode::from(2);
+            eprintln!("sse_to_json: {message}\n{USAGE}\nTry `sse_to_json --help` for more.");
+            ExitCode::from(USAGE_ERROR)
         }
-    };
-    let mut source: Box<dyn Read> = match &path {
-        Some(path) => match std::fs::File::open(path) {
+    }
+}
+
+/// Prints `text` and a line ending; a closed stdout is no error.
+fn print_quietly(text: &str) -> ExitCode {
+    match writeln!(io::stdout(), "{text}") {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("sse_to_json: cannot write to stdout: {error}");
+            ExitCode::from(IO_ERROR)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+fn decode(input: &Input, chunk: usize, limits: ssewire::Limits) -> ExitCode {
+    let mut source: Box<dyn Read> = match input {
+        Input::File(path) => match std::fs::File::open(path) {
             Ok(file) => Box::new(file),
             Err(error) => {
                 eprintln!("sse_to_json: cannot open {path}: {error}");
-                return ExitCode::from(1);
+                return ExitCode::from(IO_ERROR);
             }
         },
-        None => Box::new(io::stdin().lock()),
+        Input::Stdin => Box::new(io::stdin().lock()),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    match run(&mut source, &mut out, chunk, limits) {
-        Ok(0) => ExitCode::SUCCESS,
-        Ok(errors) => {
-            eprintln!("sse_to_json: {errors} event(s) skipped for exceeding a limit");
-            ExitCode::from(1)
+    let report = match run(&mut source, &mut out, chunk, limits) {
+        Ok(report) => report,
+        Err(Failure::Write(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
+            // `sse_to_json FILE | head`: the reader has all it wanted.
+            return ExitCode::SUCCESS;
         }
-        Err(error) => {
+        Err(Failure::Write(error)) => {
+            eprintln!("sse_to_json: cannot write to stdout: {error}");
+            return ExitCode::from(IO_ERROR);
+        }
+        Err(Failure::Read(error)) => {
             let _ = out.flush();
-            eprintln!("sse_to_json: {error}");
-            ExitCode::from(1)
+            eprintln!("sse_to_json: cannot read {}: {error}", input.name());
+            return ExitCode::from(IO_ERROR);
         }
+    };
+    for message in report.messages() {
+        eprintln!("sse_to_json: {message}");
+    }
+    if report.skipped() {
+        ExitCode::from(SKIPPED)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Command, String> {
-    let mut chunk = 8192;
-    let mut limits = Limits::default();
-    let mut path = None;
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--chunk" => {
-                chunk = number(&arg, args.next())?;
-                if chunk == 0 {
-                    return Err("--chunk takes a positive number, not 0".into());
-                }
-            }
-            "--max-line-len" => limits = limits.max_line_len(Some(number(&arg, args.next())?)),
-            "--max-event-len" => limits = limits.max_event_len(Some(number(&arg, args.next())?)),
-            "--unlimited" => limits = Limits::unlimited(),
-            "-h" | "--help" => return Ok(Command::Help),
-            _ if path.is_none() && !arg.starts_with('-') => path = Some(arg),
-            _ => return Err(format!("unexpected argument {arg:?}")),
+fn bench_file(path: &str, chunks: &[usize], limits: ssewire::Limits) -> ExitCode {
+    let input = match std::fs::read(path) {
+        Ok(input) => input,
+        Err(error) => {
+            eprintln!("sse_to_json: cannot read {path}: {error}");
+            return ExitCode::from(IO_ERROR);
         }
+    };
+    if let Some(hint) = json::hint(&input[..input.len().min(64)]) {
+        eprintln!("sse_to_json: {hint}");
     }
-    Ok(Command::Decode(Args {
-        chunk,
-        limits,
-        path,
-    }))
-}
-
-/// The number that follows `option`.
-fn number(option: &str, value: Option<String>) -> Result<usize, String> {
-    let value = value.ok_or_else(|| format!("{option} needs a number"))?;
-    value
-        .parse()
-        .map_err(|_| format!("{option} takes a number of bytes, not {value:?}"))
-}
-
-/// Decodes everything from `source`, returning how many limit errors there were.
-fn run(
-    source: &mut dyn Read,
-    out: &mut impl Write,
-    chunk: usize,
-    limits: Limits,
-) -> io::Result<usize> {
-    let mut decoder = Decoder::builder().limits(limits).build();
-    let mut buf = vec![0; chunk];
-    let mut line = String::new();
-    let mut errors = 0;
-    loop {
-        let n = match source.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        let mut write_result = Ok(());
-        decoder.feed(&buf[..n], |item| {
-            line.clear();
-            match item {
-                Decoded::Event(event) => {
-                    line.push_str("{\"event\":");
-                    push_json_string(&mut line, event.event_type);
-                    line.push_str(",\"data\":");
-                    push_json_string(&mut line, event.data);
-                    line.push_str(",\"id\":");
-                    push_json_string(&mut line, event.last_event_id);
-                    line.push_str("}\n");
-                }
-                Decoded::Retry(time) => {
-                    let _ = writeln!(line, "{{\"retry\":{}}}", time.as_millis());
-                }
-                Decoded::Error(error) => {
-                    errors += 1;
-                    eprintln!("sse_to_json: {error}");
-                }
-                _ => {}
-            }
-            if write_result.is_ok() {
-                write_result = out.write_all(line.as_bytes());
-            }
-        });
-        write_result?;
-        // Print events as they arrive, for `curl -N ... | sse_to_json`.
-        out.flush()?;
-    }
-    if decoder.finish() == ssewire::Finish::Truncated {
-        eprintln!("sse_to_json: the stream ended inside an event, which was discarded");
-    }
-    line.clear();
-    line.push_str("{\"last_event_id\":");
-    push_json_string(&mut line, decoder.last_event_id());
-    line.push_str("}\n");
-    out.write_all(line.as_bytes())?;
-    out.flush()?;
-    Ok(errors)
-}
-
-/// Appends `text` as a JSON string literal (RFC 8259), leaving non-ASCII as
-/// UTF-8.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
+    // Progress on stderr once the bench has taken a second; the variable
+    // lets the tests see it without waiting.
+    let progress_after = std::env::var("SSE_TO_JSON_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = bench::bench(path, &input, chunks, limits, &mut out, progress_after)
+        .and_then(|()| out.flush());
+    match result {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("sse_to_json: cannot write to stdout: {error}");
+            ExitCode::from(IO_ERROR)
         }
-    }
-    out.push('"');
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{Args, Command, Limits, parse_args, run, usage};
-
-    fn parse(args: &[&str]) -> Result<Command, String> {
-        parse_args(args.iter().map(|&arg| arg.to_owned()))
-    }
-
-    #[test]
-    fn defaults_are_the_crate_defaults() {
-        assert_eq!(
-            parse(&[]),
-            Ok(Command::Decode(Args {
-                chunk: 8192,
-                limits: Limits::default(),
-                path: None,
-            }))
-        );
-    }
-
-    #[test]
-    fn limit_options_apply_in_order() {
-        let limits = |args: &[&str]| match parse(args) {
-            Ok(Command::Decode(args)) => args.limits,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(
-            limits(&["--max-line-len", "10", "--max-event-len", "20"]),
-            Limits::default()
-                .max_line_len(Some(10))
-                .max_event_len(Some(20))
-        );
-        assert_eq!(
-            limits(&["--max-line-len", "10", "--unlimited"]),
-            Limits::unlimited()
-        );
-        assert_eq!(
-            limits(&["--unlimited", "--max-event-len", "0"]),
-            Limits::unlimited().max_event_len(Some(0))
-        );
-    }
-
-    #[test]
-    fn bad_arguments_are_refused() {
-        for args in [
-            &["--max-line-len"][..],
-            &["--max-event-len", "-1"],
-            &["--max-line-len", "1k"],
-            &["--chunk", "0"],
-            &["--limit", "4"],
-            &["a.sse", "b.sse"],
-        ] {
-            assert!(parse(args).is_err(), "{args:?} accepted");
-        }
-        assert_eq!(parse(&["--help"]), Ok(Command::Help));
-    }
-
-    #[test]
-    fn usage_lists_every_option() {
-        for option in [
-            "--chunk",
-            "--max-line-len",
-            "--max-event-len",
-            "--unlimited",
-            "--help",
-        ] {
-            assert!(
-                usage().contains(option),
-                "{option} missing from the usage text"
-            );
-        }
-    }
-
-    #[test]
-    fn limits_given_are_the_limits_used() {
-        let input = b"data: 12345678\n\ndata: ok\n\n";
-        let mut out = Vec::new();
-        let errors = run(
-            &mut &input[..],
-            &mut out,
-            3,
-            Limits::default().max_event_len(Some(4)),
-        )
-        .expect("writing to a Vec");
-        assert_eq!(errors, 1);
-        assert_eq!(
-            String::from_utf8(out).expect("JSON is UTF-8"),
-            "{\"event\":\"message\",\"data\":\"ok\",\"id\":\"\"}\n{\"last_event_id\":\"\"}\n"
-        );
+        _ => ExitCode::SUCCESS,
     }
 }

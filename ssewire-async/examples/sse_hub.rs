@@ -38,9 +38,15 @@ use axum::serve::ListenerExt;
 use ssewire::Message;
 use ssewire_async::hub::{Backend, Hub, HubBuilder, last_event_id, write_timeout};
 
+/// `--redis` only where it works: tests look for it to find a program
+/// built with the feature.
+#[cfg(feature = "redis")]
 const USAGE: &str = "usage: sse_hub --listen ADDR [--history N] [--queue N] \
                      [--priming-retry MS] [--write-timeout S] [--page FILE] \
                      [--redis redis://HOST:PORT/ --stream NAME]";
+#[cfg(not(feature = "redis"))]
+const USAGE: &str = "usage: sse_hub --listen ADDR [--history N] [--queue N] \
+                     [--priming-retry MS] [--write-timeout S] [--page FILE]";
 
 /// A page that lists every event it receives.
 const PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>sse_hub</title><ol id="events"></ol>

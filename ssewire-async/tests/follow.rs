@@ -1,32 +1,21 @@
 //! `examples/sse_follow` against the scripted server on loopback: its
 //! output lines, the headers it sends, and its exit status.
 
+mod example_program;
 mod support;
 
 use std::process::{Command, Output};
 
 use support::{Answer, Seen, serve};
 
-/// The example binary. `cargo build --example sse_follow` puts it in
-/// `target/debug/examples` under its own name (`cargo test` builds examples
-/// under hashed names only), so .ci/async.sh builds it first.
+/// The example program, as `cargo test` or `cargo build --example` built it.
 fn sse_follow() -> Command {
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    let binary = path.join("examples").join("sse_follow");
-    assert!(
-        binary.exists(),
-        "{} is missing: build it with `cargo build -p ssewire-async --features reqwest --example sse_follow`",
-        binary.display()
-    );
-    Command::new(binary)
+    example_program::example("sse_follow", "reqwest", "--max-connections")
 }
 
 /// The `sse_to_json` binary of the `ssewire-cli` package, in the same
-/// target directory; .ci/async.sh builds it.
+/// target directory: `cargo test --workspace` builds it for the CLI's own
+/// tests, `cargo build -p ssewire-cli` otherwise.
 fn sse_to_json() -> Command {
     let mut path = std::env::current_exe().unwrap();
     path.pop();

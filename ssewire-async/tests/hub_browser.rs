@@ -6,7 +6,9 @@
 //!
 //! Without `/usr/bin/chromium` (or `SSEWIRE_CHROMIUM`) the test prints one
 //! `SKIP:` line and passes, unless `SSEWIRE_REQUIRE_BROWSER` is set (CI sets
-//! it), in which case it fails. .ci/async.sh builds the example first.
+//! it), in which case it fails. The README's test command builds the example.
+
+mod example_program;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -65,21 +67,9 @@ fn chromium() -> Option<PathBuf> {
     None
 }
 
-/// `examples/sse_hub`, which `cargo build --example sse_hub` puts in
-/// `target/debug/examples` under its own name.
+/// `examples/sse_hub`, as `cargo test` or `cargo build --example` built it.
 fn sse_hub() -> Command {
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    let binary = path.join("examples").join("sse_hub");
-    assert!(
-        binary.exists(),
-        "{} is missing: build it with `cargo build -p ssewire-async --features axum --example sse_hub`",
-        binary.display()
-    );
-    Command::new(binary)
+    example_program::example("sse_hub", "axum", "--history")
 }
 
 /// The server, killed when dropped.

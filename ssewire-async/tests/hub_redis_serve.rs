@@ -3,11 +3,13 @@
 //! on server B with `Last-Event-ID`, exactly the events it missed, then the
 //! live ones. Once with two hubs in this process behind a handler generic
 //! over the hub's `Backend`, once with two `examples/sse_hub` processes
-//! (`--redis URL --stream NAME`), which `cargo build -p ssewire-async
-//! --features axum,redis --example sse_hub` builds first.
+//! (`--redis URL --stream NAME`), which `cargo test --workspace
+//! --all-features` builds (or `cargo build -p ssewire-async --features
+//! axum,redis --example sse_hub`).
 //!
 //! Real sockets and a real server: the real clock, each wait bounded.
 
+mod example_program;
 #[path = "support/redis.rs"]
 mod redis_server;
 
@@ -114,20 +116,10 @@ async fn a_client_resumes_on_the_other_server_with_what_it_missed_then_live_even
 }
 
 /// `examples/sse_hub` on `url`'s stream `stream`, and its address; killed
-/// when dropped.
+/// when dropped; built with the `redis` feature, whose usage names
+/// `--redis`.
 fn sse_hub(url: &str, stream: &str) -> (Node, SocketAddr) {
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    let binary = path.join("examples").join("sse_hub");
-    assert!(
-        binary.exists(),
-        "{} is missing: build it with `cargo build -p ssewire-async --features axum,redis --example sse_hub`",
-        binary.display()
-    );
-    let mut child = std::process::Command::new(binary)
+    let mut child = example_program::example("sse_hub", "axum,redis", "--redis")
         .args([
             "--listen",
             "127.0.0.1:0",
