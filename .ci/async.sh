@@ -11,7 +11,7 @@ step() { printf '\n== async: %s (%ds)\n' "$*" $((SECONDS - start)); }
 step "format"
 cargo fmt -p ssewire-async -- --check
 
-for features in "--no-default-features" "--features tokio" "--features codec" "--features hub" "--features axum" "--all-features"; do
+for features in "--no-default-features" "--features tokio" "--features codec" "--features hub" "--features axum" "--features redis" "--all-features"; do
   step "clippy $features"
   cargo clippy -p ssewire-async $features --all-targets -- -D warnings
 done
@@ -26,6 +26,10 @@ RUSTDOCFLAGS="-D warnings" cargo doc -p ssewire-async --no-deps --all-features
 # .ci/run runs: `cargo test --workspace --all-features`, doc tests included. Its test profile optimises
 # only ssewire and proptest (Cargo.toml), so tokio, hyper, axum and reqwest
 # build as in the dev profile. Left here: the build without any feature.
+# The hub's Redis tests (tests/hub_redis*.rs) among them start
+# redis-server from PATH when it is there, and print one SKIP: line when
+# not; .ci/redis.sh runs them again against a server of its own, requiring
+# them to run.
 step "tests (no features: decoding, the body, without tokio)"
 cargo test -p ssewire-async --profile dev --no-default-features
 

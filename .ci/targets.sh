@@ -90,6 +90,8 @@ for package in $MSRV_PACKAGES; do
 done
 # The hub and its axum glue bring socket2 and axum: on the MSRV too.
 msrv_build ssewire-async --features axum
+# The hub on Redis: the redis crate (1.2 in the lockfile; 1.3 needs 1.88).
+msrv_build ssewire-async --features redis
 
 if have_target wasm32-unknown-unknown; then
   step "ssewire for wasm32-unknown-unknown, with std"

@@ -3,7 +3,12 @@
 //! ```text
 //! sse_hub --listen ADDR [--history N] [--queue N]
 //!         [--priming-retry MS] [--write-timeout S] [--page FILE]
+//!         [--redis redis://HOST:PORT/ --stream NAME]
 //! ```
+//!
+//! With `--redis` (and `--features redis`), the hub runs on a Redis
+//! stream: several `sse_hub` processes given the same URL and stream are
+//! one hub, and a client resumes on any of them.
 //!
 //! - `GET /events`: the event stream, resuming after `Last-Event-ID`.
 //! - `POST /publish?event=TYPE`: publishes the request body (UTF-8, line
@@ -31,8 +36,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use ssewire::Message;
-use ssewire_async::hub::{Backend, Hub, last_event_id, write_timeout};
+use ssewire_async::hub::{Backend, Hub, HubBuilder, last_event_id, write_timeout};
 
+/// `--redis` only where it works: tests look for it to find a program
+/// built with the feature.
+#[cfg(feature = "redis")]
+const USAGE: &str = "usage: sse_hub --listen ADDR [--history N] [--queue N] \
+                     [--priming-retry MS] [--write-timeout S] [--page FILE] \
+                     [--redis redis://HOST:PORT/ --stream NAME]";
+#[cfg(not(feature = "redis"))]
 const USAGE: &str = "usage: sse_hub --listen ADDR [--history N] [--queue N] \
                      [--priming-retry MS] [--write-timeout S] [--page FILE]";
 
@@ -54,6 +66,8 @@ struct Options {
     priming_retry: Duration,
     write_timeout: Duration,
     page: String,
+    redis: Option<String>,
+    stream: String,
 }
 
 fn options() -> Result<Options, String> {
@@ -64,6 +78,8 @@ fn options() -> Result<Options, String> {
         priming_retry: Duration::from_secs(3),
         write_timeout: Duration::from_secs(30),
         page: PAGE.to_owned(),
+        redis: None,
+        stream: "sse_hub".to_owned(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -75,6 +91,8 @@ fn options() -> Result<Options, String> {
             "--queue" => options.queue = usize::try_from(number()?).unwrap_or(usize::MAX),
             "--priming-retry" => options.priming_retry = Duration::from_millis(number()?),
             "--write-timeout" => options.write_timeout = Duration::from_secs(number()?),
+            "--redis" => options.redis = Some(value),
+            "--stream" => options.stream = value,
             "--page" => {
                 options.page =
                     std::fs::read_to_string(&value).map_err(|e| format!("{value}: {e}"))?;
@@ -179,8 +197,11 @@ async fn main() -> std::io::Result<()> {
     let hub = Hub::builder()
         .history(options.history)
         .queue(options.queue)
-        .priming(Some(options.priming_retry))
-        .build();
+        .priming(Some(options.priming_retry));
+    let app = match options.redis.as_deref() {
+        None => app(Arc::new(hub.build()), options.page),
+        Some(url) => on_redis(hub, url, &options.stream, options.page).await,
+    };
     let listener = tokio::net::TcpListener::bind(&options.listen).await?;
     println!("listening on http://{}", listener.local_addr()?);
     std::io::stdout().flush()?;
@@ -190,5 +211,25 @@ async fn main() -> std::io::Result<()> {
             eprintln!("write timeout not set: {error}");
         }
     });
-    axum::serve(listener, app(Arc::new(hub), options.page)).await
+    axum::serve(listener, app).await
+}
+
+/// The app on a hub on the Redis stream `stream`; exits when Redis does
+/// not answer.
+#[cfg(feature = "redis")]
+async fn on_redis(hub: HubBuilder, url: &str, stream: &str, page: String) -> Router {
+    match hub.redis(stream).connect(url).await {
+        Ok(hub) => app(Arc::new(hub), page),
+        Err(error) => {
+            eprintln!("sse_hub: {url}: {error}");
+            std::process::exit(1);
+        }
+    }
+}
+
+#[cfg(not(feature = "redis"))]
+#[allow(clippy::unused_async)] // the same signature as with the feature
+async fn on_redis(_: HubBuilder, _: &str, _: &str, _: String) -> Router {
+    eprintln!("sse_hub: --redis needs the example built with --features redis");
+    std::process::exit(2);
 }

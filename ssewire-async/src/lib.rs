@@ -50,6 +50,8 @@
 //!   `Last-Event-ID` and bounded per-subscriber queues.
 //! - `axum` (implies `hub`): an axum handler returns a
 //!   `hub::Subscription` as its response.
+//! - `redis` (implies `hub`): `hub::RedisHub`, the hub on a Redis stream,
+//!   shared by several servers, over the `redis` crate's tokio connection.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -74,7 +76,8 @@ pub use stream::{BodyChunks, EventStreamExt, Events, body_chunks};
 pub use text::Str;
 
 /// The README's examples, compiled and run as doc tests so they cannot
-/// drift. They use reqwest, axum, the hub and the keep-alive timer.
-#[cfg(all(doctest, feature = "reqwest", feature = "axum"))]
+/// drift. They use reqwest, axum, the hub (on Redis too) and the
+/// keep-alive timer.
+#[cfg(all(doctest, feature = "reqwest", feature = "axum", feature = "redis"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

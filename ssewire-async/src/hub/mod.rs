@@ -26,6 +26,10 @@
 //!   Model Context Protocol (2025-11-25) asks of resumable streams, so that
 //!   a client that never received an event still resumes from the right
 //!   place.
+//! - **Several servers.** With the `redis` feature, `RedisHub` keeps the
+//!   history in a Redis stream shared by several servers, each fanning out
+//!   to its own subscribers through a hub like this one; handlers written
+//!   over [`Backend`] serve either.
 //!
 //! ```
 //! # futures_executor::block_on(async {
@@ -67,11 +71,15 @@ use crate::{Encoded, EventType, KeepAlive};
 
 mod backend;
 mod config;
+#[cfg(feature = "redis")]
+mod redis;
 mod ring;
 mod subscription;
 
 pub use backend::{Backend, last_event_id, write_timeout};
 pub use config::{HubBuilder, UnknownId};
+#[cfg(feature = "redis")]
+pub use redis::{RedisHub, RedisHubBuilder, RedisHubError, RedisStats};
 pub use subscription::{End, Start, Subscription};
 
 use config::Config;
@@ -322,6 +330,23 @@ impl Hub {
         // Woken outside the lock, which every woken subscriber takes next.
         wakers.into_iter().for_each(Waker::wake);
         Ok(text.map_or(EventId::seq(seq), EventId::text))
+    }
+
+    /// Appends events already encoded with their ids (a shared store's), in
+    /// order, waking the subscribers once.
+    #[cfg(feature = "redis")]
+    pub(crate) fn push_encoded(&self, events: impl IntoIterator<Item = (Arc<str>, Encoded)>) {
+        let wakers = {
+            let mut state = self.shared.lock();
+            for (id, message) in events {
+                state.ring.push(Entry {
+                    id: Some(id),
+                    message,
+                });
+            }
+            state.take_wakers()
+        };
+        wakers.into_iter().for_each(Waker::wake);
     }
 
     /// A subscription for a client whose last event was `last_event_id`

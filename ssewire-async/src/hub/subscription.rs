@@ -4,6 +4,7 @@ use core::convert::Infallible;
 use core::fmt;
 use core::pin::Pin;
 use core::task::{Context, Poll};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use futures_core::{FusedStream, Stream};
@@ -100,6 +101,9 @@ pub struct Subscription {
     start: Start,
     priming: Option<Encoded>,
     notice: Option<Encoded>,
+    /// Events from before the subscriber's position in the buffer, sent
+    /// first: the history a shared store (Redis) had and this hub did not.
+    backlog: VecDeque<Encoded>,
     end: Option<End>,
 }
 
@@ -122,8 +126,24 @@ impl Subscription {
             start,
             priming,
             notice: None,
+            backlog: VecDeque::new(),
             end: None,
         }
+    }
+
+    /// The same subscription, reporting `start`, beginning with `priming`
+    /// and sending `backlog` before the events after its position.
+    #[cfg(feature = "redis")]
+    pub(crate) fn resumed(
+        mut self,
+        start: Start,
+        priming: Option<Encoded>,
+        backlog: VecDeque<Encoded>,
+    ) -> Subscription {
+        self.start = start;
+        self.priming = priming;
+        self.backlog = backlog;
+        self
     }
 
     /// How it started, from the client's `Last-Event-ID`.
@@ -178,6 +198,9 @@ impl Stream for Subscription {
         if state.epoch != this.epoch {
             this.end = Some(End::Disconnected);
             return Poll::Ready(None);
+        }
+        if let Some(first) = this.backlog.pop_front() {
+            return Poll::Ready(Some(Ok(first)));
         }
         let next = this.sent + 1;
         let newest = state.ring.next() - 1;
