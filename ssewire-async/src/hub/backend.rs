@@ -77,17 +77,23 @@ impl Backend for Hub {
     }
 }
 
-/// The request's `Last-Event-ID` header, when it is present and text.
-/// Browsers send it, with the last id they received, when they reconnect.
+/// The request's `Last-Event-ID` header, when it is present, text and not
+/// empty. Browsers send it, with the last id they received, when they
+/// reconnect; an empty one is what a client says after an `id` line without a
+/// value reset its last event ID (the standard's browsers then send none), so
+/// it is read as a new client, not as an unknown id.
 ///
 /// ```
 /// let mut headers = http::HeaderMap::new();
+/// assert_eq!(ssewire_async::hub::last_event_id(&headers), None);
+/// headers.insert("last-event-id", http::HeaderValue::from_static(""));
 /// assert_eq!(ssewire_async::hub::last_event_id(&headers), None);
 /// headers.insert("last-event-id", http::HeaderValue::from_static("41"));
 /// assert_eq!(ssewire_async::hub::last_event_id(&headers), Some("41"));
 /// ```
 pub fn last_event_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("last-event-id")?.to_str().ok()
+    let id = headers.get("last-event-id")?.to_str().ok()?;
+    (!id.is_empty()).then_some(id)
 }
 
 /// Sets `TCP_USER_TIMEOUT` on a connection (Linux and Android): the kernel
