@@ -212,6 +212,7 @@ struct Kept {
 
 impl Kept {
     /// `text`, sharing the kept string when equal to it.
+    #[inline]
     fn get(&mut self, text: &str, chunk: &Bytes) -> Str {
         if !same_text(&self.text, text) {
             match share(text, chunk) {
@@ -236,6 +237,7 @@ impl Kept {
 /// Whether `kept` holds `text`. Not `==`, which calls the C library's
 /// vectorised `memcmp`: for these short strings, often empty, its setup cost
 /// more than the rest of the conversion (measured; docs/PERF-LOG.md).
+#[inline]
 fn same_text(kept: &str, text: &str) -> bool {
     kept.len() == text.len() && kept.bytes().zip(text.bytes()).all(|(a, b)| a == b)
 }
@@ -271,6 +273,7 @@ impl Sharer {
 }
 
 /// `text` sharing `chunk` if it lies inside it, copied otherwise.
+#[inline]
 fn share_or_copy(text: &str, chunk: &Bytes) -> Str {
     share(text, chunk).unwrap_or_else(|| Str::from(text))
 }

@@ -2,10 +2,9 @@
 //! buffer, so a decoded event can point into the chunk it arrived in instead
 //! of copying out of it.
 //!
-//! No `unsafe`: safe Rust has no way to view bytes as `str` without checking
-//! them, so [`Str::as_str`] checks them each time. Every constructor makes
-//! sure the check passes; it costs a pass over the text per access, the floor
-//! of a `str` over a shared buffer in safe code.
+//! The text is proven UTF-8 once, where a `Str` is made (`utf8.rs`, the
+//! crate's one module allowed `unsafe`), so [`Str::as_str`] and the deref
+//! are O(1).
 
 use core::borrow::Borrow;
 use core::fmt;
@@ -14,6 +13,8 @@ use core::ops::Deref;
 use core::str::Utf8Error;
 
 use bytes::Bytes;
+
+use crate::utf8::{Utf8, offset_in};
 
 /// An immutable, cheaply cloned UTF-8 string: short text inline, longer
 /// text in a shared [`Bytes`] buffer.
@@ -37,14 +38,7 @@ use bytes::Bytes;
 /// ```
 #[derive(Clone)]
 pub struct Str {
-    /// Always valid UTF-8: see the constructors.
-    repr: Repr,
-}
-
-#[derive(Clone)]
-enum Repr {
-    Inline { len: u8, bytes: [u8; Str::INLINE] },
-    Shared(Bytes),
+    text: Utf8,
 }
 
 // Inline text costs no space over a `Bytes`.
@@ -52,7 +46,7 @@ const _: () = assert!(size_of::<Str>() == size_of::<Bytes>());
 
 impl Str {
     /// The longest text kept inline, in bytes.
-    pub const INLINE: usize = 23;
+    pub const INLINE: usize = crate::utf8::INLINE;
 
     /// The empty string; allocates nothing.
     ///
@@ -60,12 +54,7 @@ impl Str {
     /// assert!(ssewire_async::Str::new().is_empty());
     /// ```
     pub const fn new() -> Str {
-        Str {
-            repr: Repr::Inline {
-                len: 0,
-                bytes: [0; Str::INLINE],
-            },
-        }
+        Str { text: Utf8::new() }
     }
 
     /// A string over static text; allocates nothing.
@@ -76,7 +65,7 @@ impl Str {
     /// ```
     pub const fn from_static(text: &'static str) -> Str {
         Str {
-            repr: Repr::Shared(Bytes::from_static(text.as_bytes())),
+            text: Utf8::from_static(text),
         }
     }
 
@@ -91,12 +80,7 @@ impl Str {
     /// assert!(Str::from_utf8(Bytes::from_static(b"\xff")).is_err());
     /// ```
     pub fn from_utf8(bytes: Bytes) -> Result<Str, (Utf8Error, Bytes)> {
-        match core::str::from_utf8(&bytes) {
-            Ok(_) => Ok(Str {
-                repr: Repr::Shared(bytes),
-            }),
-            Err(error) => Err((error, bytes)),
-        }
+        Utf8::from_utf8(bytes).map(|text| Str { text })
     }
 
     /// The part of `self` that `subset` is, sharing the buffer (or inline,
@@ -112,26 +96,25 @@ impl Str {
     /// assert!(line.slice_ref("value").is_none());
     /// ```
     pub fn slice_ref(&self, subset: &str) -> Option<Str> {
-        match &self.repr {
-            Repr::Shared(bytes) => share(subset, bytes),
-            Repr::Inline { .. } => {
-                offset_in(subset, self.as_str().as_bytes())?;
-                Some(Str::from(subset))
+        offset_in(subset, self.as_str().as_bytes())?;
+        Some(Str::inline(subset).unwrap_or_else(|| {
+            Str {
+                text: Utf8::view(subset, &self.text.clone().into_bytes())
+                    .unwrap_or_else(|| Utf8::copy(subset)),
             }
-        }
+        }))
     }
 
-    /// The text.
+    /// The text; O(1), as the deref: it was proven UTF-8 when the `Str` was
+    /// made.
+    ///
+    /// ```
+    /// let text = ssewire_async::Str::from("caf\u{e9}");
+    /// assert_eq!(text.as_str(), "caf\u{e9}");
+    /// ```
+    #[inline]
     pub fn as_str(&self) -> &str {
-        let bytes = match &self.repr {
-            Repr::Inline { len, bytes } => bytes.get(..usize::from(*len)).unwrap_or_default(),
-            Repr::Shared(bytes) => bytes,
-        };
-        // Every constructor ensures the bytes are valid UTF-8: `from_utf8`
-        // checks; `from_static`, `From<String>`, `From<&str>`, `inline` and
-        // `share` take the bytes of a `str`; `new` is empty; nothing mutates
-        // them afterwards. So this never gives the empty fallback.
-        core::str::from_utf8(bytes).unwrap_or_default()
+        self.text.as_str()
     }
 
     /// The text's bytes as [`Bytes`]: the shared buffer, or a copy of inline
@@ -142,47 +125,34 @@ impl Str {
     /// assert_eq!(&bytes[..], b"x");
     /// ```
     pub fn into_bytes(self) -> Bytes {
-        match self.repr {
-            Repr::Shared(bytes) => bytes,
-            Repr::Inline { .. } => Bytes::copy_from_slice(self.as_str().as_bytes()),
-        }
+        self.text.into_bytes()
     }
 
     /// Whether the text lives in a shared buffer (a received chunk, say)
     /// rather than inline.
+    #[inline]
     pub(crate) fn is_shared(&self) -> bool {
-        matches!(self.repr, Repr::Shared(_))
+        self.text.is_shared()
     }
 
     /// `text`, inline, if it is short enough.
+    #[inline]
     fn inline(text: &str) -> Option<Str> {
-        let mut bytes = [0; Str::INLINE];
-        bytes
-            .get_mut(..text.len())?
-            .copy_from_slice(text.as_bytes());
-        let len = u8::try_from(text.len()).ok()?;
-        Some(Str {
-            repr: Repr::Inline { len, bytes },
-        })
+        Utf8::inline(text).map(|text| Str { text })
     }
 }
 
 /// `text` as a `Str` sharing `chunk`, if it lies inside `chunk`'s memory:
 /// inline when short, a slice of `chunk` otherwise.
+#[inline]
 pub(crate) fn share(text: &str, chunk: &Bytes) -> Option<Str> {
-    offset_in(text, chunk)?;
-    Some(Str::inline(text).unwrap_or_else(|| Str {
-        repr: Repr::Shared(chunk.slice_ref(text.as_bytes())),
-    }))
-}
-
-/// Where `text` starts in `memory`, if it lies inside it.
-fn offset_in(text: &str, memory: &[u8]) -> Option<usize> {
-    if text.is_empty() {
-        return Some(0);
+    match Str::inline(text) {
+        Some(inline) => {
+            offset_in(text, chunk)?;
+            Some(inline)
+        }
+        None => Utf8::view(text, chunk).map(|text| Str { text }),
     }
-    let offset = text.as_ptr().addr().checked_sub(memory.as_ptr().addr())?;
-    (offset <= memory.len() && text.len() <= memory.len() - offset).then_some(offset)
 }
 
 impl Default for Str {
@@ -192,6 +162,7 @@ impl Default for Str {
 }
 
 impl PartialEq for Str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self.as_str() == other.as_str()
     }
@@ -202,24 +173,28 @@ impl Eq for Str {}
 impl Deref for Str {
     type Target = str;
 
+    #[inline]
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl AsRef<str> for Str {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl AsRef<[u8]> for Str {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         self.as_str().as_bytes()
     }
 }
 
 impl Borrow<str> for Str {
+    #[inline]
     fn borrow(&self) -> &str {
         self.as_str()
     }
@@ -246,30 +221,35 @@ impl Ord for Str {
 }
 
 impl PartialEq<str> for Str {
+    #[inline]
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Str {
+    #[inline]
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Str {
+    #[inline]
     fn eq(&self, other: &String) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Str> for str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         self == other.as_str()
     }
 }
 
 impl PartialEq<Str> for &str {
+    #[inline]
     fn eq(&self, other: &Str) -> bool {
         *self == other.as_str()
     }
@@ -292,7 +272,7 @@ impl fmt::Display for Str {
 impl From<String> for Str {
     fn from(text: String) -> Str {
         Str::inline(&text).unwrap_or_else(|| Str {
-            repr: Repr::Shared(Bytes::from(text)),
+            text: Utf8::from_string(text),
         })
     }
 }
@@ -301,7 +281,7 @@ impl From<String> for Str {
 impl From<&str> for Str {
     fn from(text: &str) -> Str {
         Str::inline(text).unwrap_or_else(|| Str {
-            repr: Repr::Shared(Bytes::copy_from_slice(text.as_bytes())),
+            text: Utf8::copy(text),
         })
     }
 }
