@@ -260,7 +260,12 @@ impl Sharer {
                     self.last_type.get(event.event_type, chunk)
                 },
                 data: share_or_copy(event.data, chunk),
-                last_event_id: self.last_id.get(event.last_event_id, chunk),
+                // No ID is the common case (token streams): nothing to share.
+                last_event_id: if event.last_event_id.is_empty() {
+                    Str::new()
+                } else {
+                    self.last_id.get(event.last_event_id, chunk)
+                },
                 own_type: event.own_type,
                 own_id: event.own_id,
             }),
