@@ -9,8 +9,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::Caps;
+use super::call::{Field, InCall, Known};
 use super::rules;
-use super::store::{Data, Field, Ids, InCall, Known, Value};
+use super::store::{Data, Ids, Value};
 use super::utf8::{max_decoded_len, push_lossy, set_lossy};
 use crate::error::DecodeError;
 use crate::event::Event;

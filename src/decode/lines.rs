@@ -6,7 +6,8 @@
 use alloc::vec::Vec;
 use core::ops::Range;
 
-use super::store::{Known, reserve_within};
+use super::call::Known;
+use super::store::reserve_within;
 use super::utf8::lossy_vec;
 use crate::error::DecodeError;
 

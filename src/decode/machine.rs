@@ -5,8 +5,9 @@ use core::time::Duration;
 
 use super::Decoder;
 use super::block::Borrowed;
+use super::call::{InCall, Known};
 use super::rules::{self, LineKind};
-use super::store::{InCall, Known, Value};
+use super::store::Value;
 use crate::error::DecodeError;
 use crate::event::{Decoded, Event, SharedText};
 

@@ -21,7 +21,9 @@
 //!    drives the three, and hands out what it found as a [`Decoded`].
 //!
 //! `store.rs` is the storage layer under the rules: where values are and
-//! which buffer holds them. `utf8.rs` holds the lossy decoding they share.
+//! which buffer holds them. `call.rs` holds what one call knows of its
+//! input: the values taken from it, not yet validated, and what of it is
+//! already known to be text. `utf8.rs` holds the lossy decoding they share.
 //!
 //! `docs/SPEC.md` lists the rules of the standard, and `tests/spec.rs` has a
 //! test named after each. Where they live here:
@@ -39,7 +41,7 @@
 //! | C2 limits | `lines.rs` (line limit), `store.rs`: `Data::push` (event limit) |
 //! | C4 comments | `machine.rs`: `interpret` |
 //!
-//! ## Three fast paths, all in `store.rs`
+//! ## Three fast paths, in `call.rs` and `store.rs`
 //!
 //! - **Deferred validation.** A value that lies in the input is recorded as
 //!   a range and validated as UTF-8 only at dispatch, all values of the
@@ -74,6 +76,7 @@
 
 mod block;
 mod builder;
+mod call;
 mod lines;
 mod machine;
 mod rules;
@@ -88,9 +91,9 @@ pub use builder::DecoderBuilder;
 
 use block::Block;
 use builder::Caps;
+use call::{Ahead, Unknown};
 use lines::{LineBuf, Lines};
 use machine::Lent;
-use store::{Ahead, Unknown};
 
 use crate::event::{Buffered, Decoded, Finish};
 use crate::limits::Limits;
