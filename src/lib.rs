@@ -89,6 +89,14 @@
 //! connection), a ceiling and a floor on the server's `retry`, and a request
 //! with a body that is never sent twice.
 //!
+//! # `unsafe`
+//!
+//! The crate says `#![deny(unsafe_code)]` and allows `unsafe` in one small
+//! private module, where bytes proven to be UTF-8 (ASCII, tested a word at
+//! a time, joined to what `core::str::from_utf8` passed) become `str`
+//! without a second validation. Its proofs are checked against `from_utf8`
+//! in every test build, on arbitrary bytes, and under Miri in CI.
+//!
 //! # Crate features
 //!
 //! - `std` (default): [`std::io`] support: `Message::write_to_io`,
@@ -114,7 +122,7 @@
 //!   [`Limits::unlimited`] for none). An event that exceeds one is discarded
 //!   whole, its `id` included, and reported as [`Decoded::Error`] (C2).
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
@@ -127,6 +135,7 @@ mod encode;
 mod error;
 mod event;
 mod limits;
+mod proven;
 #[cfg(feature = "std")]
 mod read;
 mod scan;

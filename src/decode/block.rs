@@ -182,7 +182,7 @@ impl Block {
         // Decoded, a value grows at most threefold, so one this short is
         // within the limit whatever it holds; a longer one is, if valid.
         let fits = max_decoded_len(bytes.len()) <= caps.event
-            || (core::str::from_utf8(bytes).is_ok() && bytes.len() <= caps.event);
+            || (crate::proven::text(bytes).is_some() && bytes.len() <= caps.event);
         if fits {
             call.record(Field::Data, at);
             return true;

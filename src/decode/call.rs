@@ -5,8 +5,8 @@
 
 use core::ops::Range;
 
-use super::utf8::valid_prefix;
 use crate::event::SharedText;
+use crate::proven::valid_prefix;
 
 /// The fields a block took from the current call's input, as ranges into
 /// it, not yet validated.
@@ -95,7 +95,7 @@ impl<K> InCall<K> {
         let span = self.span.take().and_then(|span| {
             let text = match known.text(&span, further) {
                 Some(text) => text,
-                None => core::str::from_utf8(input.get(span.clone())?).ok()?,
+                None => crate::proven::text(input.get(span.clone())?)?,
             };
             Some((span.start, text))
         });
@@ -254,7 +254,7 @@ impl<'i> Texts<'i> {
         // break, all ASCII: in valid text those are char boundaries.
         match self.span {
             Some((from, text)) => text.get(at.start - from..at.end - from),
-            None => core::str::from_utf8(self.input.get(at.clone())?).ok(),
+            None => crate::proven::text(self.input.get(at.clone())?),
         }
     }
 

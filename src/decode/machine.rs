@@ -149,9 +149,9 @@ impl Decoder {
             },
             LineKind::Comment if self.comments => {
                 let emit = match value {
-                    Value::Input(at) => match core::str::from_utf8(&input[at.clone()]) {
-                        Ok(text) => return Emit::CommentInInput(text),
-                        Err(_) => {
+                    Value::Input(at) => match crate::proven::text(&input[at.clone()]) {
+                        Some(text) => return Emit::CommentInInput(text),
+                        None => {
                             self.line.lend_decoded(&input[at]);
                             Emit::CommentInLine(0)
                         }

@@ -48,7 +48,9 @@
 //!   event in one pass (`InCall::texts`), because a `from_utf8` call per
 //!   6-byte value costs more than its bytes. Buffered data is likewise
 //!   appended raw and validated once, at dispatch, while even its decoded
-//!   form could not pass the event limit (`Data`).
+//!   form could not pass the event limit (`Data`). Every such check goes
+//!   through `crate::proven::text`, which tests ASCII a word at a time
+//!   before `from_utf8`'s byte-by-byte start on a short, unaligned value.
 //! - **Validation ahead.** [`Decoder::try_feed`] (and so `feed`) makes many
 //!   steps over one input, so the first short event validates the next few
 //!   KiB with it, and the events after are handed out from that text

@@ -186,9 +186,9 @@ impl Data {
     /// The data as text, at dispatch: the one validation of buffered data.
     /// Invalid bytes are decoded into `scratch`, which then holds the text.
     pub(super) fn text<'a>(&'a self, scratch: &'a mut Vec<u8>) -> &'a str {
-        match core::str::from_utf8(self.data()) {
-            Ok(text) => text,
-            Err(_) => {
+        match crate::proven::text(self.data()) {
+            Some(text) => text,
+            None => {
                 *scratch = lossy_vec(self.data());
                 core::str::from_utf8(scratch).unwrap_or_default()
             }
@@ -247,10 +247,10 @@ impl Ids {
     pub(super) fn set_pending(&mut self, value: &[u8]) {
         self.discard_pending();
         let last_len = self.text.len();
-        match core::str::from_utf8(value) {
-            Ok("") => self.text.insert_str(0, EMPTY_PENDING),
-            Ok(text) => self.text.insert_str(0, text),
-            Err(_) => {
+        match crate::proven::text(value) {
+            Some("") => self.text.insert_str(0, EMPTY_PENDING),
+            Some(text) => self.text.insert_str(0, text),
+            None => {
                 let mut decoded = String::new();
                 push_lossy(&mut decoded, value);
                 self.text.insert_str(0, &decoded);

@@ -42,20 +42,10 @@ impl TextBuf for Vec<u8> {
     }
 }
 
-/// The longest start of `bytes` that is valid UTF-8.
-pub(super) fn valid_prefix(bytes: &[u8]) -> &str {
-    match core::str::from_utf8(bytes) {
-        Ok(text) => text,
-        // Safe Rust reaches the valid start as text only by validating it
-        // again; invalid input is the rare case.
-        Err(error) => core::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default(),
-    }
-}
-
 /// Appends `bytes` decoded lossily.
 pub(super) fn push_lossy<B: TextBuf + ?Sized>(out: &mut B, bytes: &[u8]) {
     // Nearly every value is valid: one check, one copy.
-    if let Ok(text) = core::str::from_utf8(bytes) {
+    if let Some(text) = crate::proven::text(bytes) {
         out.push_text(text);
         return;
     }
@@ -100,7 +90,7 @@ pub(super) fn lossy_vec(bytes: &[u8]) -> Vec<u8> {
 
 /// The length of `bytes` decoded lossily, without decoding them.
 pub(super) fn decoded_len(bytes: &[u8]) -> usize {
-    if core::str::from_utf8(bytes).is_ok() {
+    if crate::proven::text(bytes).is_some() {
         return bytes.len();
     }
     bytes
