@@ -254,7 +254,9 @@ impl Sharer {
     pub(crate) fn convert(&mut self, item: Decoded<'_>, chunk: &Bytes) -> Option<Item> {
         Some(match item {
             Decoded::Event(event) => Item::Event(Event {
-                event_type: if same_text(event.event_type, "message") {
+                // The decoder gives the default type unless the block named
+                // its own, so the flag spares comparing the text.
+                event_type: if !event.own_type || same_text(event.event_type, "message") {
                     MESSAGE
                 } else {
                     self.last_type.get(event.event_type, chunk)
