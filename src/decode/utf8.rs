@@ -61,24 +61,10 @@ pub(super) fn push_lossy<B: TextBuf + ?Sized>(out: &mut B, bytes: &[u8]) {
 }
 
 /// Replaces the text of `out` with `bytes` decoded lossily, keeping its
-/// allocation. The bytes are copied first and validated where they then lie,
-/// because `from_utf8` goes a word at a time only from an aligned start,
-/// which the start of a heap buffer is and a value inside the input mostly
-/// is not (docs/PERF-LOG.md has what that saves).
+/// allocation.
 pub(super) fn set_lossy(out: &mut String, bytes: &[u8]) {
-    let mut buf = core::mem::take(out).into_bytes();
-    buf.clear();
-    buf.extend_from_slice(bytes);
-    *out = match String::from_utf8(buf) {
-        Ok(text) => text,
-        Err(error) => {
-            let mut buf = error.into_bytes();
-            buf.clear();
-            let mut text = String::from_utf8(buf).unwrap_or_default();
-            push_lossy(&mut text, bytes);
-            text
-        }
-    };
+    out.clear();
+    push_lossy(out, bytes);
 }
 
 /// `bytes` decoded lossily, as a new buffer.
