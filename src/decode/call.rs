@@ -189,8 +189,9 @@ impl<'i> Ahead<'i> {
 
 impl<'i> Known<'i> for &mut Ahead<'i> {
     /// A value in the last stretch is taken from it. One past it starts the
-    /// next stretch, the value and [`AHEAD`] bytes more, if `further`;
-    /// otherwise, or across an invalid sequence, `None`.
+    /// next stretch, the value and [`AHEAD`] bytes more, if `further` and at
+    /// least [`SHARE_MIN`] bytes are left; otherwise, or across an invalid
+    /// sequence, `None`.
     #[inline]
     fn text(&mut self, span: &Range<usize>, further: bool) -> Option<&'i str> {
         let (start, end) = (self.base + span.start, self.base + span.end);
@@ -201,6 +202,11 @@ impl<'i> Known<'i> for &mut Ahead<'i> {
                 return None;
             }
             let rest = self.whole.get(start..)?;
+            // Little input left (a small chunk, or a chunk's end): a value
+            // validated alone costs less than a stretch that holds few.
+            if rest.len() < SHARE_MIN {
+                return None;
+            }
             let stretch = rest.get(..span.len() + AHEAD).unwrap_or(rest);
             self.at = start;
             self.text = valid_prefix(without_final_char(stretch));
@@ -294,8 +300,13 @@ mod tests {
     /// is left to the caller.
     #[test]
     fn ahead_hands_out_values_from_one_stretch() {
-        let input = b"data: a\n\ndata: b\n\ndata: c\xFF\n\ndata: d\n\n";
-        let mut ahead = Ahead::new(input, false);
+        let events = b"data: a\n\ndata: b\n\ndata: c\xFF\n\ndata: d\n\n";
+        // A comment after them, so that a stretch is worth validating.
+        let mut input = events.to_vec();
+        input.extend_from_slice(&[b':'; super::SHARE_MIN]);
+        // With too little input left, nothing is validated ahead.
+        assert_eq!((&mut Ahead::new(events, false)).text(&(6..7), true), None);
+        let mut ahead = Ahead::new(&input, false);
         let mut known = &mut ahead;
         assert_eq!(known.text(&(6..7), true), Some("a"));
         // Valid from the value up to the byte 0xFF, at 25.
