@@ -152,6 +152,23 @@ mod tests {
         })
     }
 
+    /// A stretch cut inside a char (as `Decoder::feed` cuts the text it
+    /// validates ahead) ends before that char; a complete one is kept.
+    #[test]
+    fn a_valid_prefix_ends_before_a_cut_char() {
+        let cases: [(&[u8], &str); 6] = [
+            (b"", ""),
+            ("a\u{e9}".as_bytes(), "a\u{e9}"),
+            (&"a\u{20AC}".as_bytes()[..3], "a"),
+            (&"a\u{1F600}".as_bytes()[..4], "a"),
+            (b"data: x\n\xE2", "data: x\n"),
+            (b"a\xFFb", "a"),
+        ];
+        for (bytes, prefix) in cases {
+            assert_eq!(super::valid_prefix(bytes), prefix, "{bytes:?}");
+        }
+    }
+
     /// The proofs, checked on arbitrary bytes: [`super::text`] gives exactly
     /// what `from_utf8` gives, on every sample and on every start and end
     /// of a short one (so every alignment and tail length is taken).

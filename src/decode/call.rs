@@ -209,7 +209,9 @@ impl<'i> Known<'i> for &mut Ahead<'i> {
             }
             let stretch = rest.get(..span.len() + AHEAD).unwrap_or(rest);
             self.at = start;
-            self.text = valid_prefix(without_final_char(stretch));
+            // A stretch cut inside a char ends before it, as before an
+            // invalid byte.
+            self.text = valid_prefix(stretch);
             let keeping = self.keeping();
             self.keeping = keeping;
             self.shared =
@@ -225,23 +227,6 @@ impl<'i> Known<'i> for &mut Ahead<'i> {
     #[inline(always)]
     fn find_line_end(haystack: &[u8]) -> Option<usize> {
         crate::scan::find_line_end_inlined(haystack)
-    }
-}
-
-/// `bytes` without the multi-byte char it ends in, complete or not: a chunk
-/// may end inside one, and only what ends in a line break is read as text.
-fn without_final_char(bytes: &[u8]) -> &[u8] {
-    let is_continuation = |b: u8| b & 0xC0 == 0x80;
-    let back = bytes
-        .iter()
-        .rev()
-        .take(4)
-        .take_while(|&&b| is_continuation(b))
-        .count();
-    let before = bytes.len() - back;
-    match before.checked_sub(1).map(|at| bytes[at]) {
-        Some(lead) if lead >= 0xC0 => &bytes[..before - 1],
-        _ => bytes,
     }
 }
 
@@ -273,27 +258,7 @@ impl<'i> Texts<'i> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Ahead, Known, without_final_char};
-
-    /// A stretch validated ahead may end inside a char; the char it ends in
-    /// is dropped, whole or cut, and nothing else.
-    #[test]
-    fn a_stretch_drops_the_char_it_ends_in() {
-        let cases: [(&[u8], &[u8]); 8] = [
-            (b"", b""),
-            (b"ab\n", b"ab\n"),
-            ("a\u{E9}".as_bytes(), b"a"),
-            (&"a\u{20AC}".as_bytes()[..3], b"a"),
-            ("a\u{1F600}".as_bytes(), b"a"),
-            (&"a\u{1F600}".as_bytes()[..4], b"a"),
-            // Not UTF-8 whatever is dropped: left for validation to stop at.
-            (b"a\x80\x80\x80\x80", b"a\x80\x80\x80\x80"),
-            (b"\xE2", b""),
-        ];
-        for (bytes, kept) in cases {
-            assert_eq!(without_final_char(bytes), kept, "{bytes:?}");
-        }
-    }
+    use super::{Ahead, Known};
 
     /// Values are handed out from one validated stretch while they lie in
     /// it, by their place in the step's input; one across an invalid byte
