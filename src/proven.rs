@@ -15,6 +15,8 @@
 //! bytes, and CI runs this module's tests under Miri (`.ci/miri.sh`).
 #![allow(unsafe_code)]
 
+use crate::scan::{HI, word};
+
 /// `bytes` as text, if they are UTF-8: [`core::str::from_utf8`], at less
 /// cost for ASCII.
 ///
@@ -46,16 +48,6 @@ pub(crate) fn valid_prefix(bytes: &[u8]) -> &str {
     // the next `valid - ascii` bytes valid; an ASCII byte ends any char, so
     // the two join to UTF-8.
     unsafe { core::str::from_utf8_unchecked(prefix) }
-}
-
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Little-endian word at `at` (the caller checks `at + 8 <= bytes.len()`).
-#[inline]
-fn word(bytes: &[u8], at: usize) -> u64 {
-    let mut w = [0; 8];
-    w.copy_from_slice(&bytes[at..at + 8]);
-    u64::from_le_bytes(w)
 }
 
 /// Bytes per block in the loop for long text.

@@ -17,7 +17,7 @@
 //! has the figures against a plain byte loop.
 
 const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HI: u64 = 0x8080_8080_8080_8080;
 const CR: u64 = LO * b'\r' as u64;
 const LF: u64 = LO * b'\n' as u64;
 
@@ -34,7 +34,7 @@ const WHOLE_BLOCK: usize = 256;
 
 /// Little-endian word at `at` (the caller checks `at + 8 <= bytes.len()`).
 #[inline]
-fn word(bytes: &[u8], at: usize) -> u64 {
+pub(crate) fn word(bytes: &[u8], at: usize) -> u64 {
     let mut w = [0; 8];
     w.copy_from_slice(&bytes[at..at + 8]);
     u64::from_le_bytes(w)
