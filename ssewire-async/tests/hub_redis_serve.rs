@@ -10,6 +10,8 @@
 //! Real sockets and a real server: the real clock, each wait bounded.
 
 mod example_program;
+#[path = "support/raw.rs"]
+mod raw;
 #[path = "support/redis.rs"]
 mod redis_server;
 
@@ -42,23 +44,6 @@ async fn serve<B: Backend + 'static>(hub: B) -> SocketAddr {
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     address
-}
-
-/// Reads until `needle` has arrived; returns everything read.
-async fn read_until(socket: &mut TcpStream, got: &mut Vec<u8>, needle: &str) {
-    let mut buffer = [0; 4096];
-    while !String::from_utf8_lossy(got).contains(needle) {
-        let n = tokio::time::timeout(Duration::from_secs(10), socket.read(&mut buffer))
-            .await
-            .expect("the server answers within 10 s")
-            .unwrap();
-        assert!(
-            n > 0,
-            "closed before {needle:?}: {}",
-            String::from_utf8_lossy(got)
-        );
-        got.extend_from_slice(&buffer[..n]);
-    }
 }
 
 /// The `id` and `data` lines of a chunked response's body.
@@ -98,9 +83,9 @@ async fn a_client_resumes_on_the_other_server_with_what_it_missed_then_live_even
     );
     socket.write_all(request.as_bytes()).await.unwrap();
     let mut got = Vec::new();
-    read_until(&mut socket, &mut got, "data: three\n").await;
+    raw::read_until(&mut socket, &mut got, "data: three\n").await;
     let live = a.publish(Message::new("four")).await.unwrap().to_string();
-    read_until(&mut socket, &mut got, "data: four\n").await;
+    raw::read_until(&mut socket, &mut got, "data: four\n").await;
     assert_eq!(
         event_lines(&got),
         [
@@ -192,9 +177,9 @@ async fn two_sse_hub_processes_share_a_stream() {
     );
     socket.write_all(request.as_bytes()).await.unwrap();
     let mut got = Vec::new();
-    read_until(&mut socket, &mut got, "data: three\n").await;
+    raw::read_until(&mut socket, &mut got, "data: three\n").await;
     let live = post(address_a, "four").await;
-    read_until(&mut socket, &mut got, "data: four\n").await;
+    raw::read_until(&mut socket, &mut got, "data: four\n").await;
     assert_eq!(
         event_lines(&got),
         [

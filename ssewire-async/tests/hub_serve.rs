@@ -21,7 +21,7 @@ use ssewire_async::Item;
 use ssewire_async::client::{EventSource, Update};
 use ssewire_async::hub::{Hub, Start, Subscription, last_event_id, write_timeout};
 use support::hyper_connect;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// What the server saw of each `GET /events`: the `Last-Event-ID` and how
@@ -50,19 +50,7 @@ async fn serve(hub: Hub) -> (SocketAddr, Seen) {
 /// Reads from a raw connection until `needle` has arrived; returns all read.
 async fn read_until(socket: &mut TcpStream, needle: &str) -> String {
     let mut got = Vec::new();
-    let mut buffer = [0; 4096];
-    while !String::from_utf8_lossy(&got).contains(needle) {
-        let n = tokio::time::timeout(Duration::from_secs(10), socket.read(&mut buffer))
-            .await
-            .expect("the server answers within 10 s")
-            .unwrap();
-        assert!(
-            n > 0,
-            "closed before {needle:?}: {}",
-            String::from_utf8_lossy(&got)
-        );
-        got.extend_from_slice(&buffer[..n]);
-    }
+    support::raw::read_until(socket, &mut got, needle).await;
     String::from_utf8(got).unwrap()
 }
 

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod memory;
+pub mod raw;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
