@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use redis_server::RedisServer;
 use ssewire::Message;
-use ssewire_async::hub::{End, Hub, RedisHub, RedisHubError, Start, Subscription};
+use ssewire_async::hub::{End, Hub, RedisHub, RedisHubBuilder, RedisHubError, Start, Subscription};
 
 async fn next(subscription: &mut Subscription) -> Option<String> {
     let sent = tokio::time::timeout(Duration::from_secs(15), subscription.next())
@@ -35,6 +35,19 @@ async fn publish(hub: &RedisHub, data: &str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Connects `builder` to `server` and subscribes; the subscription has seen
+/// one event, `data: before`, whose id is returned.
+async fn watching(
+    builder: RedisHubBuilder,
+    server: &RedisServer,
+) -> (RedisHub, Subscription, String) {
+    let hub = builder.connect(&server.url()).await.unwrap();
+    let mut subscription = hub.subscribe(None).await.unwrap();
+    let before = publish(&hub, "before").await;
+    assert!(next(&mut subscription).await.unwrap().contains(&before));
+    (hub, subscription, before)
 }
 
 async fn until(what: &str, mut done: impl FnMut() -> bool) {
@@ -99,14 +112,7 @@ async fn after_a_restart_that_kept_the_stream_subscribers_go_on() {
     let Some(server) = RedisServer::start(Some(dir.clone())) else {
         return;
     };
-    let hub = Hub::builder()
-        .redis("kept")
-        .connect(&server.url())
-        .await
-        .unwrap();
-    let mut subscription = hub.subscribe(None).await.unwrap();
-    let before = publish(&hub, "before").await;
-    assert!(next(&mut subscription).await.unwrap().contains(&before));
+    let (hub, mut subscription, before) = watching(Hub::builder().redis("kept"), &server).await;
     let server = server.restart();
     let after = publish(&hub, "after").await;
     // The same stream goes on: the event published after the restart, and
@@ -129,14 +135,7 @@ async fn after_a_restart_that_lost_the_stream_subscribers_are_told_to_resume() {
     let Some(server) = RedisServer::start(None) else {
         return;
     };
-    let hub = Hub::builder()
-        .redis("lost")
-        .connect(&server.url())
-        .await
-        .unwrap();
-    let mut subscription = hub.subscribe(None).await.unwrap();
-    let before = publish(&hub, "before").await;
-    assert!(next(&mut subscription).await.unwrap().contains(&before));
+    let (hub, mut subscription, before) = watching(Hub::builder().redis("lost"), &server).await;
     let server = server.restart();
     // The stream ends, so that the client reconnects with its
     // Last-Event-ID.
@@ -173,15 +172,8 @@ async fn while_redis_is_down_publishing_fails_within_the_timeout_and_live_stream
         return;
     };
     let timeout = Duration::from_millis(500);
-    let hub = Hub::builder()
-        .redis("down")
-        .timeout(timeout)
-        .connect(&server.url())
-        .await
-        .unwrap();
-    let mut subscription = hub.subscribe(None).await.unwrap();
-    let before = publish(&hub, "before").await;
-    assert!(next(&mut subscription).await.unwrap().contains(&before));
+    let builder = Hub::builder().redis("down").timeout(timeout);
+    let (hub, mut subscription, before) = watching(builder, &server).await;
     let (port, dir) = server.kill();
     // Each attempt is an error, none a hang; the live stream stays open.
     for _ in 0..3 {
