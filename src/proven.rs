@@ -1,16 +1,14 @@
 //! The one module of this crate allowed `unsafe`: bytes proven to be UTF-8
 //! become `str` here without being validated a second time.
 //!
-//! The proofs it accepts:
+//! The proof, the same in each `unsafe` block: a start of the bytes is
+//! ASCII (tested a word, then a block, at a time: `ascii_len`), and
+//! `core::str::from_utf8` passed on what follows it; an ASCII byte ends any
+//! char before it, so the two join to UTF-8. Most field values are short
+//! ASCII text, and `from_utf8` walks a short or unaligned span byte by byte
+//! before its word loop starts.
 //!
-//! - **ASCII**: `<[u8]>::is_ascii` passed on the span, and ASCII bytes are
-//!   UTF-8. Most field values are short ASCII text, and `from_utf8` walks
-//!   a short or unaligned span byte by byte before its word loop starts,
-//!   where `is_ascii` tests it a word at a time.
-//! - **`from_utf8` passed on the span**, or on the part after a prefix proven
-//!   ASCII: an ASCII byte ends any char before it, so the two join to UTF-8.
-//!
-//! Every test build checks each result against `from_utf8` in a
+//! Every test build checks the result against `from_utf8` in a
 //! `debug_assert!`; the property test at the end does so on arbitrary
 //! bytes, and CI runs this module's tests under Miri (`.ci/miri.sh`).
 #![allow(unsafe_code)]
@@ -29,9 +27,8 @@ pub(crate) fn text(bytes: &[u8]) -> Option<&str> {
         core::str::from_utf8(rest).ok()?;
     }
     debug_assert!(core::str::from_utf8(bytes).is_ok());
-    // SAFETY: `bytes[..ascii]` is ASCII (`ascii_len`) and `from_utf8`
-    // passed on the rest; an ASCII byte ends any char, so the two join to
-    // UTF-8.
+    // SAFETY: the proof of the module documentation: `bytes[..ascii]` is
+    // ASCII (`ascii_len`) and `from_utf8` passed on the rest.
     Some(unsafe { core::str::from_utf8_unchecked(bytes) })
 }
 
@@ -99,11 +96,12 @@ fn ascii_len(bytes: &[u8]) -> usize {
         }
         at += 8;
     }
-    // The last word again, overlapping the one before: the tail.
+    // The last word again, overlapping the one before: the tail. Up to
+    // `at` all was ASCII, so a byte that is not lies past it.
     if word(bytes, len - 8) & HI == 0 {
         len
     } else {
-        at - 8
+        at
     }
 }
 
